@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The one-shot views (free, meminfo, slabtop --once …) must start as fast as
+// procps does, so the modules on their path import Glibc and SystemPackage
+// only — no Foundation, no server or store packages. See docs/PERFORMANCE.md.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "memsleuth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "memsleuth", targets: ["memsleuth"]),
+        .library(name: "KernelFiles", targets: ["KernelFiles"]),
+        .library(name: "MemoryModel", targets: ["MemoryModel"]),
+        .library(name: "Rendering", targets: ["Rendering"]),
+        .library(name: "MemsleuthCLI", targets: ["MemsleuthCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        .target(
+            name: "KernelFiles",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
+        .target(name: "MemoryModel", dependencies: ["KernelFiles"], swiftSettings: strict),
+        .target(name: "Rendering", dependencies: ["MemoryModel"], swiftSettings: strict),
+        .target(
+            name: "MemsleuthCLI",
+            dependencies: [
+                "KernelFiles", "MemoryModel", "Rendering",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "memsleuth", dependencies: ["MemsleuthCLI"], swiftSettings: strict),
+        .target(
+            name: "TestSupport",
+            dependencies: ["KernelFiles"],
+            path: "Tests/TestSupport",
+            swiftSettings: strict),
+        .testTarget(name: "KernelFilesTests", dependencies: ["KernelFiles", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "MemsleuthCLITests",
+            dependencies: ["MemsleuthCLI", "TestSupport"],
+            swiftSettings: strict),
+    ]
+)
