@@ -58,3 +58,12 @@ import TestSupport
         }
     }
 }
+
+@Suite struct DecimalPrecisionTests {
+    @Test(arguments: [("0.31", 0.31), ("12.50", 12.5), ("100", 100.0), ("0.00", 0.0)])
+    func decimalsAreTheNearestDouble(_ text: String, _ value: Double) {
+        let buffer = ReadBuffer()
+        buffer.load(Array(text.utf8))
+        buffer.withBytes { #expect(ByteField.decimal($0[...]) == value) }
+    }
+}
