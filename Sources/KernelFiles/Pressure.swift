@@ -68,13 +68,37 @@ public struct Pressure: Sendable, Equatable {
             let (k300, v300) = ByteField.split(f300, at: UInt8(ascii: "=")), ByteField.equals(k300, "avg300"),
             let (kTotal, vTotal) = ByteField.split(fTotal, at: UInt8(ascii: "=")), ByteField.equals(kTotal, "total")
         else { throw line.error(path, expected: expected) }
-        guard let avg10 = ByteField.decimal(v10), let avg60 = ByteField.decimal(v60),
-            let avg300 = ByteField.decimal(v300), avg10 <= 100, avg60 <= 100, avg300 <= 100
+        guard let avg10 = percentage(v10), let avg60 = percentage(v60),
+            let avg300 = percentage(v300), avg10 <= 100, avg60 <= 100, avg300 <= 100
         else { throw line.error(path, expected: "averages as percentages (0.00 to 100.00)") }
         guard let total = ByteField.uint64(vTotal) else {
             throw line.error(path, expected: "a decimal total in microseconds below 2^64")
         }
         return Line(avg10: avg10, avg60: avg60, avg300: avg300, totalMicroseconds: total)
+    }
+
+    /// `12.34` (the kernel prints `%lu.%02lu`) as the Double nearest to it:
+    /// the digits as one integer divided once by a power of ten, so 0.31
+    /// reads as 0.31 and not 0.31000000000000005 (digit-by-digit sums drift).
+    static func percentage(_ field: Slice<UnsafeRawBufferPointer>) -> Double? {
+        let whole: Slice<UnsafeRawBufferPointer>
+        var fraction: Slice<UnsafeRawBufferPointer> = field[field.endIndex...]
+        if let (before, after) = ByteField.split(field, at: UInt8(ascii: ".")) {
+            whole = before
+            fraction = after
+            guard !fraction.isEmpty, fraction.count <= 6 else { return nil }
+        } else {
+            whole = field
+        }
+        guard let integer = ByteField.uint64(whole), integer <= 1_000_000 else { return nil }
+        var scale: UInt64 = 1
+        var digits = integer
+        if !fraction.isEmpty {
+            guard let decimals = ByteField.uint64(fraction) else { return nil }
+            for _ in 0..<fraction.count { scale *= 10 }
+            digits = integer * scale + decimals
+        }
+        return Double(digits) / Double(scale)
     }
 }
 
