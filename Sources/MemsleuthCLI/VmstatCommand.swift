@@ -41,7 +41,7 @@ extension Memsleuth {
             _ = try parsedRequest()
         }
 
-        private func parsedRequest() throws(ValidationError) -> VmstatRequest {
+        func parsedRequest() throws(ValidationError) -> VmstatRequest {
             var request = VmstatRequest(global: global.request, stats: stats)
             if let delay {
                 guard let seconds = VmstatRequest.parseDelay(delay) else {
