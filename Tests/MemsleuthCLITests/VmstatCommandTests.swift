@@ -24,6 +24,20 @@ import TestSupport
                 "\(lines[3])")
     }
 
+    @Test func headerRepeatsEveryTerminalRowsMinusThreeLines() {
+        // procps: height = rows − 3; the header comes again before line i when i % height == 0.
+        let result = Invocation.capture(
+            ["vmstat", "1", "5", "--root", Self.root], environment: CommandEnvironment(terminalRows: 6))
+        let headers = result.stdout.split(separator: "\n").enumerated().filter { $0.element.hasPrefix("procs") }.map(\.offset)
+        #expect(headers == [0, 5])
+    }
+
+    @Test func unitFlagScalesMemoryColumns() {
+        let kib = Invocation.capture(["vmstat", "--root", Self.root]).stdout.split(separator: "\n")[2].split(separator: " ")
+        let mib = Invocation.capture(["vmstat", "-S", "M", "--root", Self.root]).stdout.split(separator: "\n")[2].split(separator: " ")
+        #expect(UInt64(mib[3]) == UInt64(kib[3]).map { $0 / 1024 })
+    }
+
     @Test func delayWithoutCountRunsUntilStopped() {
         let result = Invocation.capture(["vmstat", "1", "--root", Self.root], maxFrames: 3)
         #expect(result.exitCode == 0)
