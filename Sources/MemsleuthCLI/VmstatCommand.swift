@@ -135,7 +135,8 @@ struct VmstatRequest: Equatable {
         }
 
         let hz = UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
-        let pageSize = UInt64(max(sysconf(Int32(_SC_PAGESIZE)), 4096))
+        // The page size is the captured host's (a bundle's manifest), not ours.
+        let pageSize = root.hostFacts(buffer: ReadBuffer()).pageSize
         let streaming = global.json && delay != nil && count == nil
         let rowUnit: VmstatUnit = global.json ? .bytes : unit
         var rows: [JSONValue] = []
