@@ -57,7 +57,8 @@ public struct SlabTable: Sendable {
         public let sizeBytes: UInt64
         /// `reclaim_account` from /sys/kernel/slab; nil when unknown.
         public let reclaimable: Bool?
-        /// Names SLUB merged into this cache; nil when /sys/kernel/slab was not read.
+        /// Names SLUB merged into this cache; nil when /sys/kernel/slab was not
+        /// read or has no entry for the cache.
         public let aliases: [String]?
         /// nil for the first sample, or a cache the previous sample lacked.
         public let growth: Growth?
@@ -122,7 +123,8 @@ public struct SlabTable: Sendable {
             }
             rows.append(Row(
                 cache: cache, usePercent: Self.usePercent(cache), sizeBytes: size,
-                reclaimable: reclaimable[cache.name], aliases: directory.map { $0.aliases(of: cache.name) },
+                reclaimable: reclaimable[cache.name],
+                aliases: directory.flatMap { $0.directory(of: cache.name) == nil ? nil : $0.aliases(of: cache.name) },
                 growth: growth))
             totals.add(cache, cacheBytes: size)
         }

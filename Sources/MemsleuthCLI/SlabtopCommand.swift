@@ -122,13 +122,13 @@ struct SlabSample {
 struct SlabSampler {
     let root: ProcRoot
     let buffer = ReadBuffer()
+    /// The host's page size (HostFacts: sysconf live, a tree's manifest.json
+    /// otherwise), read once: CACHE SIZE depends on it.
+    let pageSize: UInt64
 
-    /// The page size of the host: sysconf for the live root. A fixture or
-    /// bundle does not record one yet; x86_64's 4 KiB is assumed there.
-    var pageSize: UInt64 {
-        guard root.isLive else { return 4096 }
-        let size = sysconf(Int32(_SC_PAGESIZE))
-        return size > 0 ? UInt64(size) : 4096
+    init(root: ProcRoot) {
+        self.root = root
+        self.pageSize = root.hostFacts(buffer: buffer).pageSize
     }
 
     func sample() throws(CommandFailure) -> SlabSample {
