@@ -75,7 +75,11 @@ struct SlabtopRequest: Equatable {
 
     func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
         let root = try global.procRoot(context.environment)
-        let sampler = SlabSampler(root: root)
+        // The text views show what slabtop shows; only JSON carries the
+        // per-cache sysfs facts (reclaimable, aliases), which cost one or
+        // two syscalls per cache — too much for a view that must beat
+        // `slabtop -o` (docs/PERFORMANCE.md).
+        let sampler = SlabSampler(root: root, includeSysfs: global.json)
         if once || global.json || !context.environment.isTerminal {
             let sample = try sampler.sample()
             let table = sample.table(sort: sort, previous: nil)
@@ -125,9 +129,12 @@ struct SlabSampler {
     /// The host's page size (HostFacts: sysconf live, a tree's manifest.json
     /// otherwise), read once: CACHE SIZE depends on it.
     let pageSize: UInt64
+    /// Read /sys/kernel/slab for aliases and reclaimability.
+    let includeSysfs: Bool
 
-    init(root: ProcRoot) {
+    init(root: ProcRoot, includeSysfs: Bool) {
         self.root = root
+        self.includeSysfs = includeSysfs
         self.pageSize = root.hostFacts(buffer: buffer).pageSize
     }
 
@@ -139,7 +146,7 @@ struct SlabSampler {
         var unavailable: [Unavailable] = []
         var directory: SlabCacheDirectory?
         var reclaimable: [String: Bool] = [:]
-        do {
+        if includeSysfs { do {
             let listing = try root.slabCacheDirectory()
             directory = listing
             for cache in slabinfo.caches {
@@ -152,7 +159,7 @@ struct SlabSampler {
             }
         } catch {
             unavailable.append(Unavailable(relative: "sys/kernel/slab", error: .read(error)))
-        }
+        } }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return SlabSample(
