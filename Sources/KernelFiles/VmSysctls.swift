@@ -1,7 +1,8 @@
 /// The `/proc/sys/vm` settings that decide how caches are kept and reclaimed,
 /// each a file holding one integer:
 ///
-///     drop_caches          0      (1 page cache, 2 dentries+inodes, 3 both; reads back the last value written)
+///     drop_caches          0      (1 page cache, 2 dentries+inodes, 3 both; readable on old kernels,
+///                                  write-only (0200) on current ones, then nil)
 ///     vfs_cache_pressure   100    (above 100 reclaims dentries/inodes sooner)
 ///     min_free_kbytes      67584  (kB; reported here in bytes)
 ///     overcommit_memory    0      (0 heuristic, 1 always, 2 never)
@@ -48,7 +49,10 @@ extension ProcRoot {
     /// failure (permission, malformed) is thrown.
     public func vmSysctls(buffer: ReadBuffer) throws(SourceError) -> VmSysctls {
         var sysctls = VmSysctls()
-        sysctls.dropCaches = try optionalSysctl("proc/sys/vm/drop_caches", buffer, VmSysctls.parseValue)
+        // drop_caches is write-only (mode 0200) on current kernels: even root
+        // gets EACCES reading it, which means "not shown", not a failure.
+        sysctls.dropCaches = try optionalSysctl(
+            "proc/sys/vm/drop_caches", buffer, VmSysctls.parseValue, permissionDeniedIsAbsent: true)
         sysctls.vfsCachePressure = try optionalSysctl("proc/sys/vm/vfs_cache_pressure", buffer, VmSysctls.parseValue)
         sysctls.minFreeBytes = try optionalSysctl("proc/sys/vm/min_free_kbytes", buffer, VmSysctls.parseKilobytes)
         sysctls.overcommitMemory = try optionalSysctl("proc/sys/vm/overcommit_memory", buffer, VmSysctls.parseValue)
@@ -59,12 +63,16 @@ extension ProcRoot {
 
     private func optionalSysctl(
         _ relative: String, _ buffer: ReadBuffer,
-        _ parser: (UnsafeRawBufferPointer, String) throws(ParseError) -> UInt64
+        _ parser: (UnsafeRawBufferPointer, String) throws(ParseError) -> UInt64,
+        permissionDeniedIsAbsent: Bool = false
     ) throws(SourceError) -> UInt64? {
         do {
             return try parse(relative, with: buffer, parser)
         } catch {
-            if case .read(let read) = error, read.errno == .noSuchFileOrDirectory { return nil }
+            if case .read(let read) = error {
+                if read.errno == .noSuchFileOrDirectory { return nil }
+                if permissionDeniedIsAbsent && read.isPermissionDenied { return nil }
+            }
             throw error
         }
     }
