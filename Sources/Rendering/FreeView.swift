@@ -50,19 +50,21 @@ public struct FreeFormat: Sendable, Equatable {
 /// `memsleuth free`: procps-ng 4.0.2 `free`'s text, byte for byte, and the
 /// JSON of CLI.md.
 public enum FreeView {
-    /// Column layout from src/free.c: the row label left-aligned in
-    /// max(len("Total:"), …) + 2 = 8, every figure right-aligned in
-    /// max(len(header) + 2, 12) = 12 (`printf("%*s")`, so a wider figure
-    /// pushes on without a separating space, as procps does).
+    /// Column layout of procps-ng 4.0.2's free: the row label left-aligned
+    /// in 8, then every figure as `" %11s"` — one space, right-aligned in 11,
+    /// so a wider figure (bytes of a 100 GB host) pushes the line right but
+    /// always keeps one space before it. (Later procps computes widths from
+    /// the translated headers; 4.0.2's output was checked against the
+    /// binary, Tests/Fixtures/golden/free/huge.)
     static let labelWidth = 8
-    static let columnWidth = 12
+    static let columnWidth = 11
 
     public static func text(_ summary: FreeSummary, format: FreeFormat) -> String {
         var out = pad("", labelWidth, left: true)
         let headers = format.wide
             ? ["total", "used", "free", "shared", "buffers", "cache", "available"]
             : ["total", "used", "free", "shared", "buff/cache", "available"]
-        for header in headers { out += pad(header, columnWidth, left: false) }
+        for header in headers { out += " " + pad(header, columnWidth, left: false) }
         out += "\n"
 
         // procps prints 0 for what its zero-filled table did not get.
@@ -133,7 +135,7 @@ public enum FreeView {
 
     private static func row(_ label: String, _ values: [Int64], _ format: FreeFormat) -> String {
         var line = pad(label, labelWidth, left: true)
-        for value in values { line += pad(cell(value, format: format), columnWidth, left: false) }
+        for value in values { line += " " + pad(cell(value, format: format), columnWidth, left: false) }
         return line + "\n"
     }
 

@@ -7,7 +7,9 @@
 set -eu
 here=Tests/Fixtures/golden/free
 free -V | grep -q 'procps-ng 4.0.2' || { echo "need procps-ng 4.0.2 free" >&2; exit 1; }
-for kernel in Tests/Fixtures/kernels/*/; do
+# Fixture kernels, then hand-made edge cases (negative commit headroom,
+# highmem, MemAvailable above MemTotal, figures wider than a column).
+for kernel in Tests/Fixtures/kernels/*/ Tests/Fixtures/golden/free-edge/*/; do
     name=$(basename "$kernel")
     [ -f "$kernel/proc/meminfo" ] || continue
     mkdir -p "$here/$name"
