@@ -76,11 +76,13 @@ public struct FreeSummary: Sendable, Equatable {
         if avail == 0 { avail = f; estimated = true }
         if avail > t { avail = f; estimated = true }
         availableEstimated = estimated
-        available = (memTotal == nil && memFree == nil && meminfo.memAvailable == nil) ? nil : avail
+        // Null in JSON when neither input the figure came from was printed.
+        let availableKnown = estimated ? memFree != nil : true
+        available = availableKnown ? avail : nil
 
         // mem_used = MemTotal - MemAvailable; if (mem_used < 0) mem_used = MemTotal - MemFree;
         // (signed long arithmetic in procps; the fallback keeps the same wrap.)
-        if memTotal == nil && memFree == nil {
+        if memTotal == nil || !availableKnown {
             used = nil
         } else if avail <= t {
             used = t - avail

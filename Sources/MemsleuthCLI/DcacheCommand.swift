@@ -40,7 +40,11 @@ struct DcacheRequest: Equatable {
             }
         }
         let dentries = gather { () throws(SourceError) in try root.dentryState(buffer: buffer) }
-        let inodes = gather { () throws(SourceError) in try root.inodeState(buffer: buffer) }
+        // inode-state and inode-nr carry the same two counters; use inode-nr
+        // only where a kernel or capture lacks inode-state.
+        let inodes = root.exists("proc/sys/fs/inode-state") || !root.exists("proc/sys/fs/inode-nr")
+            ? gather { () throws(SourceError) in try root.inodeState(buffer: buffer) }
+            : gather { () throws(SourceError) in try root.inodeNr(buffer: buffer) }
         let files = gather { () throws(SourceError) in try root.fileNr(buffer: buffer) }
         let sysctls = gather { () throws(SourceError) in try root.vmSysctls(buffer: buffer) }
         let report = DcacheReport(dentries: dentries, inodes: inodes, files: files, sysctls: sysctls,

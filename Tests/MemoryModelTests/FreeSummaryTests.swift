@@ -108,3 +108,12 @@ import TestSupport
         #expect(s.commitFree == Int64(-200 * 1024))
     }
 }
+
+@Suite struct FreeSummaryNullTests {
+    @Test func usedAndAvailableAreNullWithoutTheirInputs() throws {
+        let s = FreeSummary(try parseText("MemTotal: 1000 kB\nBuffers: 5 kB\n", Meminfo.parse))
+        #expect(s.available == nil)
+        #expect(s.used == nil)
+        #expect(s.total == 1000 * 1024)
+    }
+}
