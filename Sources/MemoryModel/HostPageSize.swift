@@ -51,3 +51,25 @@ public struct HostPageSize: Sendable, Equatable {
         return HostPageSize(bytes: candidate, source: .zoneinfo)
     }
 }
+
+extension HostPageSize {
+    /// The page size for the files under `root`: sysconf on the live host;
+    /// for a captured tree, derived from its zoneinfo and MemTotal (from
+    /// `/proc/meminfo`, else the nodes' meminfo). nil when neither works.
+    public static func of(_ root: ProcRoot, buffer: ReadBuffer, zoneinfo: Zoneinfo? = nil) -> HostPageSize? {
+        if root.isLive { return live() }
+        guard let zoneinfo = zoneinfo ?? (try? root.zoneinfo(buffer: buffer)) else { return nil }
+        if let total = (try? root.meminfo(buffer: buffer))?.memTotal,
+           let size = derived(memTotalBytes: total, zoneinfo: zoneinfo) {
+            return size
+        }
+        var total: UInt64 = 0
+        for node in (try? root.numaNodes()) ?? [] {
+            guard let memTotal = (try? root.nodeMeminfo(node, buffer: buffer))?.memTotal else { return nil }
+            let (sum, overflow) = total.addingReportingOverflow(memTotal)
+            guard !overflow else { return nil }
+            total = sum
+        }
+        return derived(memTotalBytes: total, zoneinfo: zoneinfo)
+    }
+}
