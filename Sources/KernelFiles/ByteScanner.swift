@@ -108,11 +108,13 @@ public enum ByteField {
     }
 
     /// A plain decimal fraction such as `0.25` or `12` (PSI averages).
+    /// Digits are gathered as one integer and divided once by a power of
+    /// ten, so `0.31` is the double nearest 0.31 (summing digit by digit
+    /// would give 0.31000000000000005).
     public static func decimal(_ field: Slice<UnsafeRawBufferPointer>) -> Double? {
         guard !field.isEmpty else { return nil }
-        var whole: UInt64 = 0
-        var fraction = 0.0
-        var scale = 0.1
+        var digitsValue: UInt64 = 0
+        var fractionDigits = 0
         var seenDot = false
         var digits = 0
         for byte in field {
@@ -124,18 +126,16 @@ public enum ByteField {
             let digit = byte &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
             digits += 1
-            if seenDot {
-                fraction += Double(digit) * scale
-                scale /= 10
-            } else {
-                let (times10, o1) = whole.multipliedReportingOverflow(by: 10)
-                let (sum, o2) = times10.addingReportingOverflow(UInt64(digit))
-                guard !o1 && !o2 else { return nil }
-                whole = sum
-            }
+            if seenDot { fractionDigits += 1 }
+            let (times10, o1) = digitsValue.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(digit))
+            guard !o1 && !o2, fractionDigits <= 18 else { return nil }
+            digitsValue = sum
         }
         guard digits > 0 else { return nil }
-        return Double(whole) + fraction
+        var scale = 1.0
+        for _ in 0..<fractionDigits { scale *= 10 }
+        return Double(digitsValue) / scale
     }
 
     /// True when the field is exactly `literal`.

@@ -1,0 +1,24 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// A package of its own so that the main package (and CI's `swift test`)
+// never builds the benchmark framework. Run with scripts/bench.
+let package = Package(
+    name: "memsleuth-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "memsleuth", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "KernelFilesBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "KernelFiles", package: "memsleuth"),
+                .product(name: "MemoryModel", package: "memsleuth"),
+            ],
+            path: "Benchmarks/KernelFilesBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    ]
+)

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A point in wall-clock time (CLOCK_REALTIME), to the nanosecond, and a
+/// monotonic reading taken with it so that rates never see a clock jump.
+public struct WallTime: Sendable, Equatable, Comparable {
+    public let seconds: Int64
+    public let nanoseconds: Int64
+    /// CLOCK_MONOTONIC at the same moment, in seconds; rates divide by this.
+    public let monotonic: Double
+
+    public init(seconds: Int64, nanoseconds: Int64, monotonic: Double) {
+        self.seconds = seconds
+        self.nanoseconds = nanoseconds
+        self.monotonic = monotonic
+    }
+
+    public static func now() -> WallTime {
+        var real = timespec()
+        var mono = timespec()
+        clock_gettime(CLOCK_REALTIME, &real)
+        clock_gettime(CLOCK_MONOTONIC, &mono)
+        return WallTime(
+            seconds: Int64(real.tv_sec), nanoseconds: Int64(real.tv_nsec),
+            monotonic: Double(mono.tv_sec) + Double(mono.tv_nsec) / 1e9)
+    }
+
+    public static func < (lhs: WallTime, rhs: WallTime) -> Bool {
+        (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
+    }
+
+    /// RFC 3339 in UTC with milliseconds: `2026-11-25T08:17:56.123Z`.
+    public var rfc3339: String {
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
+            + "\(pad(Int32(nanoseconds / 1_000_000), 3))Z"
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import MemsleuthCLI
+import Testing
+import TestSupport
+
+/// `memsleuth slabtop --once` against procps-ng's `slabtop -o` on this host's
+/// own /proc/slabinfo (both need root).
+///
+/// Slab figures move between two reads, so each comparison reads ours, then
+/// theirs, then ours again:
+/// - a row that did not change between our two reads must be byte-for-byte
+///   the row slabtop printed (up to 3 exceptions: a cache that moved and came
+///   back within the window);
+/// - moving counts must lie between our two reads, widened by a slack of two
+///   slabs' worth of objects (or two slabs) for a cache that went up and down
+///   again inside the window — allocation bursts on a quiet host stay well inside;
+/// - figures that do not move (OBJ SIZE, OBJ/SLAB, pages per slab, the
+///   header labels, the heading line) must be equal, and USE must be the
+///   procps formula applied to slabtop's own OBJS and ACTIVE.
+@Suite(.enabled(if: getuid() == 0 && ExternalCommand.exists("slabtop"), "needs root and procps slabtop"))
+struct SlabtopLiveTests {
+    struct Row: Equatable {
+        var line: String
+        var objs: UInt64, active: UInt64, use: UInt64, objSize: String, slabs: UInt64, objPerSlab: UInt64, cacheKB: UInt64
+        var name: String
+
+        init?(_ line: Substring) {
+            let fields = line.split(separator: " ")
+            guard fields.count == 8, let objs = UInt64(fields[0]), let active = UInt64(fields[1]),
+                  let use = UInt64(fields[2].dropLast()), let slabs = UInt64(fields[4]),
+                  let perSlab = UInt64(fields[5]), let cache = UInt64(fields[6].dropLast())
+            else { return nil }
+            self.line = String(line)
+            self.objs = objs; self.active = active; self.use = use; self.objSize = String(fields[3])
+            self.slabs = slabs; self.objPerSlab = perSlab; self.cacheKB = cache; self.name = String(fields[7])
+        }
+    }
+
+    struct Output {
+        var header: [String]
+        var heading: String
+        var rows: [String: Row]
+        var order: [String]
+
+        init(_ text: String) {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            header = lines.prefix(5).map(String.init)
+            heading = lines.count > 6 ? String(lines[6]) : ""
+            rows = [:]
+            order = []
+            for line in lines.dropFirst(7) {
+                guard let row = Row(line) else { continue }
+                rows[row.name] = row
+                order.append(row.name)
+            }
+        }
+
+        /// The numbers of a header line: "a / b (c%)".
+        func numbers(_ index: Int) -> [Double] {
+            guard index < header.count, let colon = header[index].firstIndex(of: ":") else { return [] }
+            return header[index][header[index].index(after: colon)...]
+                .split(whereSeparator: { " /()%K".contains($0) }).compactMap { Double($0) }
+        }
+    }
+
+    func theirs(_ arguments: [String]) throws -> Output {
+        let result = try ExternalCommand.run("/usr/bin/slabtop", arguments,
+                                             environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        return Output(result.stdout)
+    }
+
+    func ours(_ arguments: [String]) -> Output {
+        let result = Invocation.capture(["slabtop"] + arguments)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        return Output(result.stdout)
+    }
+
+    func between(_ value: UInt64, _ a: UInt64, _ b: UInt64, slack: UInt64) -> Bool {
+        let low = min(a, b)
+        return value + slack >= low && value <= max(a, b) + slack
+    }
+
+    @Test func everyCacheRowAndTheHeaderAgreeWithSlabtop() throws {
+        let first = ours(["--once"])
+        let procps = try theirs(["-o"])
+        let second = ours(["--once"])
+
+        #expect(procps.rows.count > 50)
+        #expect(first.heading == procps.heading, "the heading line, trailing padding included")
+        for index in 0..<5 {
+            let label = { (line: String) in line.prefix(while: { $0 != ":" }) }
+            #expect(label(first.header[index]) == label(procps.header[index]))
+        }
+        // Minimum / Maximum object sizes do not move; caches rarely do.
+        let minMax = (first.numbers(4), procps.numbers(4), second.numbers(4))
+        #expect(minMax.0.first == minMax.1.first && minMax.0.last == minMax.1.last)
+        for index in [0, 1, 2] {
+            let (a, t, b) = (first.numbers(index), procps.numbers(index), second.numbers(index))
+            guard a.count == 3, t.count == 3, b.count == 3 else {
+                Issue.record("header line \(index) unreadable: \(procps.header[index])")
+                continue
+            }
+            for column in 0..<2 {
+                let slack = max(a[column], b[column]) * 0.01  // 1% of the host total, for churn in the window
+                #expect(t[column] >= min(a[column], b[column]) - slack && t[column] <= max(a[column], b[column]) + slack,
+                        "header \(index) column \(column): ours \(a[column]) then \(b[column]), slabtop \(t[column])")
+            }
+        }
+
+        var identicalMismatches: [String] = []
+        for (name, theirRow) in procps.rows {
+            guard let a = first.rows[name], let b = second.rows[name] else {
+                Issue.record("\(name) is in slabtop's output but not in ours")
+                continue
+            }
+            if a == b && a.line != theirRow.line { identicalMismatches.append("ours: \(a.line)\nslabtop: \(theirRow.line)") }
+            #expect(theirRow.objSize == a.objSize && theirRow.objPerSlab == a.objPerSlab, "\(name)")
+            let objectSlack = 2 * max(a.objPerSlab, 1)
+            #expect(between(theirRow.objs, a.objs, b.objs, slack: objectSlack), "\(name) OBJS")
+            #expect(between(theirRow.active, a.active, b.active, slack: objectSlack), "\(name) ACTIVE")
+            #expect(between(theirRow.slabs, a.slabs, b.slabs, slack: 2), "\(name) SLABS")
+            // CACHE SIZE / SLABS is pages per slab × page size: fixed per cache.
+            if theirRow.slabs > 0 && a.slabs > 0 {
+                #expect(theirRow.cacheKB * a.slabs == a.cacheKB * theirRow.slabs, "\(name) CACHE SIZE per slab")
+            }
+            // USE from slabtop's own counts with procps' float formula.
+            let use = theirRow.objs == 0 ? 0 : UInt64(Float(100) * (Float(theirRow.active) / Float(theirRow.objs)))
+            #expect(theirRow.use == use, "\(name) USE")
+        }
+        #expect(identicalMismatches.count <= 3, "\(identicalMismatches.joined(separator: "\n"))")
+        for name in first.rows.keys where procps.rows[name] == nil && second.rows[name] != nil {
+            Issue.record("\(name) is in our output but not in slabtop's")
+        }
+    }
+
+    @Test func nameOrderMatchesSlabtopSortN() throws {
+        let first = ours(["--once", "--sort", "name"])
+        let procps = try theirs(["-o", "-s", "n"])
+        let second = ours(["--once", "--sort", "name"])
+        // Caches come and go rarely; when the set is unchanged the order must be identical.
+        if first.order == second.order && Set(first.order) == Set(procps.order) {
+            #expect(first.order == procps.order)
+        }
+    }
+}
