@@ -11,6 +11,8 @@ public struct HostPageSize: Sendable, Equatable {
     public enum Source: String, Sendable {
         /// `sysconf(_SC_PAGESIZE)` of the running host.
         case sysconf
+        /// A bundle's `manifest.json` (`HostFacts`).
+        case manifest
         /// A captured tree: MemTotal ÷ the zones' managed (present before
         /// 3.8) pages, the sum the kernel's MemTotal is made of.
         case zoneinfo
@@ -54,10 +56,13 @@ public struct HostPageSize: Sendable, Equatable {
 
 extension HostPageSize {
     /// The page size for the files under `root`: sysconf on the live host;
-    /// for a captured tree, derived from its zoneinfo and MemTotal (from
-    /// `/proc/meminfo`, else the nodes' meminfo). nil when neither works.
+    /// a bundle's manifest (`HostFacts`); else, for a tree without one,
+    /// derived from its zoneinfo and MemTotal (from `/proc/meminfo`, else
+    /// the nodes' meminfo) rather than assumed. nil when nothing tells.
     public static func of(_ root: ProcRoot, buffer: ReadBuffer, zoneinfo: Zoneinfo? = nil) -> HostPageSize? {
         if root.isLive { return live() }
+        let facts = root.hostFacts(buffer: buffer)
+        if !facts.pageSizeIsAssumed { return HostPageSize(bytes: facts.pageSize, source: .manifest) }
         guard let zoneinfo = zoneinfo ?? (try? root.zoneinfo(buffer: buffer)) else { return nil }
         if let total = (try? root.meminfo(buffer: buffer))?.memTotal,
            let size = derived(memTotalBytes: total, zoneinfo: zoneinfo) {

@@ -23,7 +23,7 @@ public enum BuddyView {
         let orders = 0..<table.orderCount
         var out = "Free blocks per order"
         if let pageSize = extras.pageSize {
-            out += " (page size \(pageSize.bytes) B, \(pageSize.source == .sysconf ? "from sysconf" : "derived from zoneinfo and meminfo"))"
+            out += " (page size \(pageSize.bytes) B, \(BuddyView.describe(pageSize.source)))"
         } else {
             out += " (page size unknown: sizes not shown)"
         }
@@ -57,6 +57,14 @@ public enum BuddyView {
             out += "\nNot available:\n" + extras.unavailable.map { "  " + $0.line + "\n" }.joined()
         }
         return out
+    }
+
+    static func describe(_ source: HostPageSize.Source) -> String {
+        switch source {
+        case .sysconf: return "from sysconf"
+        case .manifest: return "from the bundle manifest"
+        case .zoneinfo: return "derived from zoneinfo and meminfo"
+        }
     }
 
     private static func grid(

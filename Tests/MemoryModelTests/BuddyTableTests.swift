@@ -59,14 +59,14 @@ import TestSupport
     @Test(arguments: Fixtures.kernelNames)
     func derivesTheFixturePageSize(_ kernel: String) throws {
         let size = HostPageSize.of(Fixtures.kernel(kernel), buffer: ReadBuffer())
-        #expect(size == HostPageSize(bytes: 4096, source: .zoneinfo))
+        #expect(size == HostPageSize(bytes: 4096, source: .manifest), "every fixture tree has a manifest.json")
     }
 
     @Test func derivesA64KiBPageSize() throws {
         let zoneinfo = try parseText("Node 0, zone Normal\n  pages free 5\n        present 1000\n        managed 1000\n", Zoneinfo.parse)
         #expect(HostPageSize.derived(memTotalBytes: 1000 * 65536, zoneinfo: zoneinfo)?.bytes == 65536)
         #expect(HostPageSize.derived(memTotalBytes: 1000 * 5000, zoneinfo: zoneinfo)?.bytes == 4096)
-        #expect(HostPageSize.derived(memTotalBytes: 1000 * 3000, zoneinfo: zoneinfo) == nil)
+        #expect(HostPageSize.derived(memTotalBytes: 1000 * 2000, zoneinfo: zoneinfo) == nil, "half a 4 KiB page: not a page size")
     }
 }
 
