@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import KernelFiles
+
+/// The page size of the host whose files are read: a fact, never assumed
+/// (arm64 and ppc64 machines run 16 KiB and 64 KiB pages).
+public struct HostPageSize: Sendable, Equatable {
+    public enum Source: String, Sendable {
+        /// `sysconf(_SC_PAGESIZE)` of the running host.
+        case sysconf
+        /// A bundle's `manifest.json` (`HostFacts`).
+        case manifest
+        /// A captured tree: MemTotal ÷ the zones' managed (present before
+        /// 3.8) pages, the sum the kernel's MemTotal is made of.
+        case zoneinfo
+    }
+
+    public let bytes: UInt64
+    public let source: Source
+
+    public init(bytes: UInt64, source: Source) {
+        self.bytes = bytes
+        self.source = source
+    }
+
+    /// The live host's page size.
+    public static func live() -> HostPageSize? {
+        let value = sysconf(Int32(_SC_PAGESIZE))
+        return value > 0 ? HostPageSize(bytes: UInt64(value), source: .sysconf) : nil
+    }
+
+    /// The page size a captured tree's files imply: MemTotal (bytes) over the
+    /// pages the zones manage, rounded to the nearest power of two between
+    /// 4 KiB and 1 MiB. Before 3.8 `present` stands in for `managed` and
+    /// MemTotal is a little lower (reserved pages), which the rounding absorbs.
+    /// nil when the files do not allow it.
+    public static func derived(memTotalBytes: UInt64, zoneinfo: Zoneinfo, nodes: Set<Int>? = nil) -> HostPageSize? {
+        var pages: UInt64 = 0
+        for zone in zoneinfo.zones where nodes?.contains(zone.node) ?? true {
+            let (sum, overflow) = pages.addingReportingOverflow(zone.managedPages ?? zone.presentPages ?? 0)
+            guard !overflow else { return nil }
+            pages = sum
+        }
+        guard pages > 0, memTotalBytes > 0 else { return nil }
+        let ratio = Double(memTotalBytes) / Double(pages)
+        var candidate: UInt64 = 4096
+        while candidate < 1 << 20 && ratio > Double(candidate) * 1.5 { candidate <<= 1 }
+        // Off by more than a third from a power of two: not a page size.
+        guard ratio > Double(candidate) * 0.66 && ratio < Double(candidate) * 1.5 else { return nil }
+        return HostPageSize(bytes: candidate, source: .zoneinfo)
+    }
+}
+
+extension HostPageSize {
+    /// The page size for the files under `root`: sysconf on the live host;
+    /// a bundle's manifest (`HostFacts`); else, for a tree without one,
+    /// derived from its zoneinfo and MemTotal (from `/proc/meminfo`, else
+    /// the nodes' meminfo) rather than assumed. nil when nothing tells.
+    public static func of(_ root: ProcRoot, buffer: ReadBuffer, zoneinfo: Zoneinfo? = nil) -> HostPageSize? {
+        if root.isLive { return live() }
+        let facts = root.hostFacts(buffer: buffer)
+        if !facts.pageSizeIsAssumed { return HostPageSize(bytes: facts.pageSize, source: .manifest) }
+        guard let zoneinfo = zoneinfo ?? (try? root.zoneinfo(buffer: buffer)) else { return nil }
+        if let total = (try? root.meminfo(buffer: buffer))?.memTotal,
+           let size = derived(memTotalBytes: total, zoneinfo: zoneinfo) {
+            return size
+        }
+        var total: UInt64 = 0
+        for node in (try? root.numaNodes()) ?? [] {
+            guard let memTotal = (try? root.nodeMeminfo(node, buffer: buffer))?.memTotal else { return nil }
+            let (sum, overflow) = total.addingReportingOverflow(memTotal)
+            guard !overflow else { return nil }
+            total = sum
+        }
+        return derived(memTotalBytes: total, zoneinfo: zoneinfo)
+    }
+}
