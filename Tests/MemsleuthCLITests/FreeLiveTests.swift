@@ -4,6 +4,7 @@ import KernelFiles
 import MemoryModel
 import Rendering
 import Testing
+import TestSupport
 
 /// Our free against procps-ng's `free` on this machine's kernel. Memory
 /// moves between reads, so each check reads ours, theirs, ours and wants
@@ -16,15 +17,7 @@ struct FreeLiveTests {
     static var procpsFree: String? { procpsFreePath }
 
     static func runFree(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: procpsFree ?? "/usr/bin/free")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ExternalCommand.run(procpsFree ?? "/usr/bin/free", arguments).stdout
     }
 
     /// The figures of one row ("Mem:", "Swap:") as strings.

@@ -2,6 +2,7 @@ import Foundation
 @testable import MemsleuthCLI
 import KernelFiles
 import Testing
+import TestSupport
 
 /// Live parity on this machine's kernel: `memsleuth numa` against numactl's
 /// `numastat -m -n`, and buddyinfo against zoneinfo.
@@ -9,18 +10,9 @@ import Testing
     /// Runs a tool and returns its stdout, nil when it is not installed.
     private func run(_ tool: String, _ arguments: [String]) throws -> String? {
         guard FileManager.default.isExecutableFile(atPath: tool) else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["NUMASTAT_WIDTH"] = "10000000"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try ExternalCommand.run(tool, arguments, environment: environment).stdout
     }
 
     /// The rows of numastat-style tables: label → the numbers on its line.

@@ -1,20 +1,13 @@
 import Foundation
 import MemsleuthCLI
 import Testing
+import TestSupport
 
 /// Parity with procps-ng 4.0.2 `vmstat` on this machine's real kernel.
 @Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/vmstat")))
 struct VmstatLiveTests {
     static func procps(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/vmstat")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ExternalCommand.run("/usr/bin/vmstat", arguments).stdout
     }
 
     static func ours(_ arguments: [String]) -> String {
