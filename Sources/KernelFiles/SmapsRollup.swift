@@ -78,6 +78,8 @@ public struct SmapsRollup: Sendable, Equatable {
                 }
                 continue
             }
+            // "VmFlags: rd wr mr mw me ac sd" (or just "ex", or nothing) in smaps.
+            if allowsManyMappings && ByteField.equals(first, "VmFlags:") { continue }
             guard let valueField = fields.next() else { throw line.error(path, expected: "a value after the name") }
             guard let unit = fields.next() else {
                 // "THPeligible:    0", "ProtectionKey:  0": a flag, not a size.
@@ -86,13 +88,7 @@ public struct SmapsRollup: Sendable, Equatable {
                 }
                 continue
             }
-            if !ByteField.equals(unit, "kB") {
-                // "VmFlags: rd wr mr mw me ac sd" in smaps.
-                guard allowsManyMappings, ByteField.equals(first, "VmFlags:") else {
-                    throw line.error(path, expected: "\"Name: N kB\"")
-                }
-                continue
-            }
+            guard ByteField.equals(unit, "kB") else { throw line.error(path, expected: "\"Name: N kB\"") }
             guard fields.next() == nil, let kilobytes = ByteField.uint64(valueField),
                   let value = ByteField.kilobytesToBytes(kilobytes) else {
                 throw line.error(path, expected: "\"Name: N kB\" with a size below 16 EiB")
