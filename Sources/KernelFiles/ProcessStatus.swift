@@ -66,6 +66,10 @@ public struct ProcessStatus: Sendable, Equatable {
                 status.tgid = try pid(value, line, path)
             case UInt8(ascii: "T") where ByteField.equals(key, "Threads"):
                 status.threads = try count(value, line, path)
+                // Every kernel prints Threads (task_sig) after the Vm lines
+                // (task_mem) and after the ids: the rest (signal masks,
+                // capabilities, the long Mems_allowed) is not needed.
+                return try status.checked(sawName: sawName, path: path)
             case UInt8(ascii: "P") where ByteField.equals(key, "PPid"):
                 status.ppid = try pid(value, line, path)
             case UInt8(ascii: "V"), UInt8(ascii: "R"):
@@ -74,10 +78,14 @@ public struct ProcessStatus: Sendable, Equatable {
                 continue
             }
         }
+        return try status.checked(sawName: sawName, path: path)
+    }
+
+    private func checked(sawName: Bool, path: String) throws(ParseError) -> ProcessStatus {
         guard sawName else {
             throw ParseError(path: path, line: nil, text: nil, expected: "a \"Name:\" line")
         }
-        return status
+        return self
     }
 
     private mutating func setSize(

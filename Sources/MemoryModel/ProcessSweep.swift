@@ -3,12 +3,14 @@ import KernelFiles
 /// One pass over every process under a root: the rows `ps` shows, and what
 /// could not be read. All files go through one `ReadBuffer`.
 ///
-/// Per process, in this order (the cheapest way to the figures, see
-/// docs/PERFORMANCE.md): `status` (identity, VIRT/RES/SHR; no `VmSize` means
-/// a kernel thread or zombie: skipped before anything else is read), `stat`
-/// (start time), `statm` only on kernels before 4.5 (SHR; since 4.5 status'
-/// RssFile + RssShmem is the same count), `smaps_rollup` (PSS, USS, Swap;
-/// summed from `smaps` before 4.14), `cmdline`, and `cgroup` when grouping by it.
+/// Per process, two files on a current kernel — each file costs about the
+/// same fixed ~40 µs on a VM host, so the sweep reads no more than it must:
+/// `status` (identity, VIRT/RES/SHR; no `VmSize` means a kernel thread or
+/// zombie: skipped before anything else is read) and `smaps_rollup` (PSS,
+/// USS, Swap; summed from `smaps` before 4.14). `statm` only on kernels
+/// before 4.5 (SHR; since 4.5 status' RssFile + RssShmem is the same count),
+/// `cgroup` only when grouping by it, and `stat`/`cmdline` (start time, full
+/// command line) only for the rows shown, through `readDetails`.
 ///
 /// A process that exits mid-sweep (ENOENT/ESRCH) is skipped silently. A file
 /// the kernel refuses (EACCES: another user's smaps_rollup, or
@@ -100,13 +102,6 @@ public final class ProcessSweeper {
             pid: pid, user: userName(status.effectiveUid), uid: status.effectiveUid, command: status.name,
             virt: status.vmSize, res: status.vmRSS)
 
-        switch attempt("proc/\(pid)/stat", &sweep, { () throws(SourceError) in try root.processStat(pid, buffer: buffer) }) {
-        case .value(let stat): row.startTimeTicks = stat.startTimeTicks
-        case .gone: sweep.vanished += 1; return
-        case .refused: refused = true
-        case .failed: break
-        }
-
         if let file = status.rssFile, let shmem = status.rssShmem {
             row.shr = file.addingReportingOverflow(shmem).overflow ? nil : file + shmem
         } else {
@@ -133,13 +128,6 @@ public final class ProcessSweeper {
             row.swap = status.vmSwap
         }
 
-        switch attempt("proc/\(pid)/cmdline", &sweep, { () throws(SourceError) in try root.processCmdline(pid, buffer: buffer) }) {
-        case .value(let cmdline): row.cmdline = cmdline.joined
-        case .gone: sweep.vanished += 1; return
-        case .refused: refused = true
-        case .failed: break
-        }
-
         if readsCgroup {
             switch attempt("proc/\(pid)/cgroup", &sweep, { () throws(SourceError) in try root.processCgroup(pid, buffer: buffer) }) {
             case .value(let cgroup): row.cgroup = cgroup.memoryPath
@@ -151,6 +139,29 @@ public final class ProcessSweeper {
 
         if refused { sweep.unreadable += 1 }
         sweep.rows.append(row)
+    }
+
+    /// Fills in the start time (`stat`) and the command line (`cmdline`) of
+    /// rows already read: only for the rows a view shows, because on this
+    /// class of host every extra file costs as much as `status` itself
+    /// (~40 µs, see docs/PERFORMANCE.md). A process gone since keeps nil and
+    /// an empty cmdline. Returns the files that failed otherwise.
+    public func readDetails(_ rows: inout [ProcessRow]) -> [Unavailable] {
+        var sweep = ProcessSweep()
+        for index in rows.indices {
+            let pid = rows[index].pid
+            if case .value(let stat) = attempt("proc/\(pid)/stat", &sweep, { () throws(SourceError) in
+                try root.processStat(pid, buffer: buffer)
+            }) {
+                rows[index].startTimeTicks = stat.startTimeTicks
+            }
+            if case .value(let cmdline) = attempt("proc/\(pid)/cmdline", &sweep, { () throws(SourceError) in
+                try root.processCmdline(pid, buffer: buffer)
+            }) {
+                rows[index].cmdline = cmdline.joined
+            }
+        }
+        return sweep.unavailable
     }
 
     /// smaps_rollup, or the sums of smaps on a kernel without the rollup.

@@ -64,7 +64,11 @@ struct PsRequest: Equatable {
         sweeper.readsCgroup = grouping == .cgroup
         let sweep: ProcessSweep
         do { sweep = try sweeper.sweep() } catch { throw CommandFailure(.read(error)) }
-        let table = ProcessTable(sweep: sweep, sort: sort, top: top, grouping: grouping)
+        var table = ProcessTable(sweep: sweep, sort: sort, top: top, grouping: grouping)
+        if global.json && grouping == .process {
+            // start_time_ticks and cmdline, for the rows shown only.
+            table.unavailable += sweeper.readDetails(&table.rows)
+        }
         context.out.write(global.json ? PsView.json(table).rendered() + "\n" : PsView.text(table))
         return 0
     }

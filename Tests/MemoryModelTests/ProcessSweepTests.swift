@@ -7,11 +7,23 @@ import TestSupport
 @Suite struct ProcessSweepTests {
     static func tree(_ name: String) -> String { Fixtures.directory + "/processes/" + name }
 
+    /// A sweep, then the details (start time, cmdline) of every row, as `ps --json` does.
     static func sweep(_ name: String, failing: [String: Errno] = [:], cgroup: Bool = false) throws -> ProcessSweep {
         let root = ProcRoot(tree(name), io: failing.isEmpty ? .system : FaultyIO.failing(failing))
         let sweeper = ProcessSweeper(root: root, pageSize: 4096)
         sweeper.readsCgroup = cgroup
-        return try sweeper.sweep()
+        var sweep = try sweeper.sweep()
+        sweep.unavailable += sweeper.readDetails(&sweep.rows)
+        return sweep
+    }
+
+    @Test func theSweepItselfReadsOnlyStatusAndRollup() throws {
+        let root = ProcRoot(Self.tree("linux-6.18-sandbox"), io: FaultyIO.failing([
+            "/stat": .ioError, "/cmdline": .ioError, "/statm": .ioError, "/cgroup": .ioError, "/smaps": .ioError,
+        ]))
+        let sweep = try ProcessSweeper(root: root, pageSize: 4096).sweep()
+        #expect(sweep.rows.count == 4 && sweep.unavailable.isEmpty)
+        #expect(sweep.rows.allSatisfy { $0.startTimeTicks == nil && $0.cmdline.isEmpty && $0.pss != nil })
     }
 
     @Test func sweepsTheSandboxCapture() throws {
@@ -52,7 +64,9 @@ import TestSupport
 
     @Test(arguments: [Errno.noSuchProcess, .noSuchFileOrDirectory])
     func aProcessVanishingMidSweepIsSkippedSilently(_ errno: Errno) throws {
-        let sweep = try Self.sweep("linux-6.18-sandbox", failing: ["23342/stat": errno, "23345/status": errno])
+        let sweep = try Self.sweep("linux-6.18-sandbox", failing: [
+            "23342/smaps_rollup": errno, "23342/smaps": errno, "23345/status": errno,
+        ])
         #expect(sweep.rows.map(\.pid) == [23341, 23344])
         #expect(sweep.vanished == 2)
         #expect(sweep.unreadable == 0 && sweep.unavailable.isEmpty)
@@ -79,6 +93,13 @@ import TestSupport
         #expect(python.res == 60316 * 1024 && python.shr == 5620 * 1024, "status is still read")
         #expect(python.swap == 0, "VmSwap stands in when smaps_rollup is refused")
         for row in sweep.rows where row.pid != 23342 { #expect(row.pss != nil) }
+    }
+
+    @Test func detailsOfAProcessGoneSinceStayUnknown() throws {
+        let sweep = try Self.sweep("linux-6.18-sandbox", failing: ["23341/stat": .noSuchProcess, "23341/cmdline": .noSuchProcess])
+        let sleeper = try #require(sweep.rows.first { $0.pid == 23341 })
+        #expect(sleeper.startTimeTicks == nil && sleeper.cmdline.isEmpty && sleeper.pss != nil)
+        #expect(sweep.unavailable.isEmpty)
     }
 
     @Test func aBrokenFileIsListedAndTheOthersStillRead() throws {

@@ -47,6 +47,8 @@ import TestSupport
         #expect(processes.count == 1)
         #expect(processes[0]["pid"] as? Int == 23342)
         #expect(processes[0]["pss_bytes"] as? Int == 56511 * 1024)
+        #expect(processes[0]["start_time_ticks"] as? Int == 144437, "stat is read for the rows shown")
+        #expect((processes[0]["cmdline"] as? String)?.hasPrefix("python3 -c") == true)
         #expect(processes[0]["cgroup"] is NSNull, "cgroup is read only for --by cgroup")
         let totals = try #require(document["totals"] as? [String: Any])
         #expect(totals["processes"] as? Int == 4)
