@@ -6,12 +6,14 @@ import Darwin
 import KernelFiles
 
 /// The page size of the host whose files are read: a fact, never assumed
-/// (arm64 and ppc64 machines run 16 KiB and 64 KiB pages).
+/// (arm64 and ppc64 machines run 16 KiB and 64 KiB pages). Every view and
+/// the snapshot resolve it through `of(_:buffer:zoneinfo:meminfo:)`, the one
+/// place that decides where it comes from.
 public struct HostPageSize: Sendable, Equatable {
     public enum Source: String, Sendable {
         /// `sysconf(_SC_PAGESIZE)` of the running host.
         case sysconf
-        /// A bundle's `manifest.json` (`HostFacts`).
+        /// A bundle's `manifest.json` (`ProcRoot.manifestPageSize`).
         case manifest
         /// A captured tree: MemTotal ÷ the zones' managed (present before
         /// 3.8) pages, the sum the kernel's MemTotal is made of.
@@ -55,16 +57,19 @@ public struct HostPageSize: Sendable, Equatable {
 }
 
 extension HostPageSize {
-    /// The page size for the files under `root`: sysconf on the live host;
-    /// a bundle's manifest (`HostFacts`); else, for a tree without one,
-    /// derived from its zoneinfo and MemTotal (from `/proc/meminfo`, else
-    /// the nodes' meminfo) rather than assumed. nil when nothing tells.
-    public static func of(_ root: ProcRoot, buffer: ReadBuffer, zoneinfo: Zoneinfo? = nil) -> HostPageSize? {
+    /// The page size for the files under `root`, in this order: sysconf on
+    /// the live host; a bundle's manifest; else, for a tree without one,
+    /// derived from its zoneinfo and MemTotal (from `/proc/meminfo`, else the
+    /// nodes' meminfo) rather than assumed. nil when nothing tells.
+    /// `zoneinfo` and `meminfo` pass readings the caller already has, so a
+    /// collector does not read them twice.
+    public static func of(
+        _ root: ProcRoot, buffer: ReadBuffer, zoneinfo: Zoneinfo? = nil, meminfo: Meminfo? = nil
+    ) -> HostPageSize? {
         if root.isLive { return live() }
-        let facts = root.hostFacts(buffer: buffer)
-        if !facts.pageSizeIsAssumed { return HostPageSize(bytes: facts.pageSize, source: .manifest) }
+        if let size = root.manifestPageSize(buffer: buffer) { return HostPageSize(bytes: size, source: .manifest) }
         guard let zoneinfo = zoneinfo ?? (try? root.zoneinfo(buffer: buffer)) else { return nil }
-        if let total = (try? root.meminfo(buffer: buffer))?.memTotal,
+        if let total = (meminfo ?? (try? root.meminfo(buffer: buffer)))?.memTotal,
            let size = derived(memTotalBytes: total, zoneinfo: zoneinfo) {
             return size
         }
@@ -76,5 +81,15 @@ extension HostPageSize {
             total = sum
         }
         return derived(memTotalBytes: total, zoneinfo: zoneinfo)
+    }
+
+    /// For a figure that cannot be shown without a page size (slabtop's
+    /// CACHE SIZE, vmstat's si/so): the resolved size, else this machine's
+    /// own — what procps would use on any tree. Only a tree with no manifest,
+    /// no zoneinfo and no meminfo gets here; the snapshot's
+    /// `host.page_size` stays null for it, so the assumption is visible.
+    public static func bytesOrAssumed(_ resolved: HostPageSize?) -> UInt64 {
+        if let resolved { return resolved.bytes }
+        return live()?.bytes ?? 4096
     }
 }
