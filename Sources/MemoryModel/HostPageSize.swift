@@ -38,11 +38,28 @@ public struct HostPageSize: Sendable, Equatable {
     /// pages the zones manage, rounded to the nearest power of two between
     /// 4 KiB and 1 MiB. Before 3.8 `present` stands in for `managed` and
     /// MemTotal is a little lower (reserved pages), which the rounding absorbs.
-    /// nil when the files do not allow it.
+    ///
+    /// Where both are printed they must agree: on this project's own
+    /// Firecracker guest (linux-6.18-sandbox) `managed` lags far behind
+    /// `present` (1.7 M of 6.3 M pages) while MemTotal counts all of it, so
+    /// `managed` alone says 16 KiB on a 4 KiB host. Unknown beats wrong. When
+    /// only `managed` gives a size (boot-time huge pages keep MemTotal far
+    /// below `present`), it is taken. nil when the files do not allow it.
     public static func derived(memTotalBytes: UInt64, zoneinfo: Zoneinfo, nodes: Set<Int>? = nil) -> HostPageSize? {
+        let zones = zoneinfo.zones.filter { nodes?.contains($0.node) ?? true }
+        let present = estimate(memTotalBytes, pages: zones.map { $0.presentPages ?? 0 })
+        guard zones.contains(where: { $0.managedPages != nil }) else { return present }
+        let managed = estimate(memTotalBytes, pages: zones.map { $0.managedPages ?? $0.presentPages ?? 0 })
+        if let present, let managed, present != managed { return nil }
+        return managed ?? present
+    }
+
+    /// MemTotal over `pages`, as the nearest power of two; nil when off by
+    /// more than a third from one, or on overflow.
+    private static func estimate(_ memTotalBytes: UInt64, pages counts: [UInt64]) -> HostPageSize? {
         var pages: UInt64 = 0
-        for zone in zoneinfo.zones where nodes?.contains(zone.node) ?? true {
-            let (sum, overflow) = pages.addingReportingOverflow(zone.managedPages ?? zone.presentPages ?? 0)
+        for count in counts {
+            let (sum, overflow) = pages.addingReportingOverflow(count)
             guard !overflow else { return nil }
             pages = sum
         }
@@ -50,7 +67,6 @@ public struct HostPageSize: Sendable, Equatable {
         let ratio = Double(memTotalBytes) / Double(pages)
         var candidate: UInt64 = 4096
         while candidate < 1 << 20 && ratio > Double(candidate) * 1.5 { candidate <<= 1 }
-        // Off by more than a third from a power of two: not a page size.
         guard ratio > Double(candidate) * 0.66 && ratio < Double(candidate) * 1.5 else { return nil }
         return HostPageSize(bytes: candidate, source: .zoneinfo)
     }
