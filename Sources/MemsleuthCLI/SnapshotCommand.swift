@@ -32,8 +32,10 @@ struct SnapshotRequest: Equatable {
         let snapshot = SnapshotCollector(root: root).collect()
         guard snapshot.hasMemoryData else {
             let first = snapshot.unavailable.first
+            // One line: where, the first cause, and what --root should look like.
             throw CommandFailure("nothing could be read under \(root.isLive ? "/" : root.prefix)"
-                + (first.map { ": " + $0.line } ?? ""))
+                + (first.map { ": " + $0.line } ?? "")
+                + (root.isLive ? "" : "; --root wants a directory laid out like /, e.g. a bundle's samples/0000"))
         }
         context.out.write(SnapshotView.json(snapshot).rendered() + "\n")
         return 0
