@@ -1,46 +1,24 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Facts about the host a root describes that no memory file states
-/// outright: page size, kernel release, host name.
-///
-/// The page size is read, never assumed (64 KiB-page arm64 and ppc64le hosts
-/// exist): the live host's from sysconf(3); a bundle's from its
-/// `manifest.json` (`"page_size": 4096`, at the root or two levels up, as in
-/// `bundle/samples/0000`). A tree without one falls back to this host's page
-/// size and says so (`pageSizeIsAssumed`).
+/// outright: kernel release and host name. The page size is a host fact too,
+/// but its resolution (sysconf, the manifest, derived from zoneinfo) needs
+/// parsed memory files, so it lives in MemoryModel's `HostPageSize`; this
+/// module only reads what a bundle manifest says (`manifestPageSize`).
 public struct HostFacts: Sendable, Equatable {
-    public var pageSize: UInt64
-    public var pageSizeIsAssumed: Bool
     /// `/proc/sys/kernel/osrelease`, e.g. `6.18.44-fc-v657`.
     public var kernelRelease: String?
     /// `/proc/sys/kernel/hostname`.
     public var hostname: String?
 
-    public init(pageSize: UInt64, pageSizeIsAssumed: Bool, kernelRelease: String?, hostname: String?) {
-        self.pageSize = pageSize
-        self.pageSizeIsAssumed = pageSizeIsAssumed
+    public init(kernelRelease: String?, hostname: String?) {
         self.kernelRelease = kernelRelease
         self.hostname = hostname
     }
 }
 
 extension ProcRoot {
-    /// Reads the host facts; never fails (unknowns are nil or flagged).
+    /// Reads the host facts; never fails (unknowns are nil).
     public func hostFacts(buffer: ReadBuffer) -> HostFacts {
-        let livePageSize = UInt64(max(sysconf(Int32(_SC_PAGESIZE)), 1))
-        var pageSize = livePageSize
-        var assumed = false
-        if !isLive {
-            if let fromManifest = manifestPageSize(buffer: buffer) {
-                pageSize = fromManifest
-            } else {
-                assumed = true
-            }
-        }
-        return HostFacts(
-            pageSize: pageSize, pageSizeIsAssumed: assumed,
+        HostFacts(
             kernelRelease: firstLine("proc/sys/kernel/osrelease", buffer: buffer),
             hostname: firstLine("proc/sys/kernel/hostname", buffer: buffer))
     }
@@ -56,7 +34,12 @@ extension ProcRoot {
         }
     }
 
-    private func manifestPageSize(buffer: ReadBuffer) -> UInt64? {
+    /// The page size a bundle's `manifest.json` states (`"page_size": 4096`),
+    /// at the root or two levels up, as in `bundle/samples/0000`; nil for the
+    /// live host, a tree without a manifest, or a value that is not a power
+    /// of two of at least 1 KiB.
+    public func manifestPageSize(buffer: ReadBuffer) -> UInt64? {
+        guard !isLive else { return nil }
         for candidate in ["manifest.json", "../../manifest.json"] {
             guard (try? read(candidate, into: buffer)) != nil else { continue }
             if let size = buffer.withBytes({ ManifestScan.unsignedValue(of: "page_size", in: $0) }), size >= 1024,

@@ -31,21 +31,12 @@ struct BuddyRequest: Equatable {
         let root = try global.procRoot(context.environment)
         let buffer = ReadBuffer()
         // gather: buddyinfo is the view; zoneinfo and pagetypeinfo add to it when readable.
-        let buddyinfo: Buddyinfo
-        do { buddyinfo = try root.buddyinfo(buffer: buffer) } catch { throw CommandFailure(error) }
-        var unavailable: [Unavailable] = []
-        var zoneinfo: Zoneinfo?
-        do { zoneinfo = try root.zoneinfo(buffer: buffer) } catch {
-            unavailable.append(Unavailable(relative: "proc/zoneinfo", error: error))
-        }
-        var pagetypeinfo: Pagetypeinfo?
-        do { pagetypeinfo = try root.pagetypeinfo(buffer: buffer) } catch {
-            unavailable.append(Unavailable(relative: "proc/pagetypeinfo", error: error))
-        }
-        let pageSize = HostPageSize.of(root, buffer: buffer, zoneinfo: zoneinfo)
+        let reading: BuddyReading
+        do { reading = try BuddyReading.read(root, buffer: buffer) } catch { throw CommandFailure(error) }
+        let pageSize = HostPageSize.of(root, buffer: buffer, zoneinfo: reading.zoneinfo)
         // compute → render → print
-        let table = BuddyTable(buddyinfo, pageSize: pageSize?.bytes)
-        let extras = BuddyView.Extras(pageSize: pageSize, zoneinfo: zoneinfo, pagetypeinfo: pagetypeinfo, unavailable: unavailable)
+        let table = reading.table(pageSize: pageSize)
+        let extras = BuddyView.Extras(reading, pageSize: pageSize)
         context.out.write(global.json ? BuddyView.json(table, extras).rendered() + "\n" : BuddyView.text(table, extras))
         return 0
     }

@@ -29,28 +29,9 @@ struct DcacheRequest: Equatable {
 
     func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
         let root = try global.procRoot(context.environment)
-        let buffer = ReadBuffer()
-        var unavailable: [Unavailable] = []
-        func gather<T>(_ read: () throws(SourceError) -> T) -> T? {
-            do { return try read() } catch {
-                // Name the file that failed, as the host names it (root prefix removed).
-                let relative = String(error.path.dropFirst(root.prefix.count + 1))
-                unavailable.append(Unavailable(relative: relative, error: error))
-                return nil
-            }
-        }
-        let dentries = gather { () throws(SourceError) in try root.dentryState(buffer: buffer) }
-        // inode-state and inode-nr carry the same two counters; use inode-nr
-        // only where a kernel or capture lacks inode-state.
-        let inodes = root.exists("proc/sys/fs/inode-state") || !root.exists("proc/sys/fs/inode-nr")
-            ? gather { () throws(SourceError) in try root.inodeState(buffer: buffer) }
-            : gather { () throws(SourceError) in try root.inodeNr(buffer: buffer) }
-        let files = gather { () throws(SourceError) in try root.fileNr(buffer: buffer) }
-        let sysctls = gather { () throws(SourceError) in try root.vmSysctls(buffer: buffer) }
-        let report = DcacheReport(dentries: dentries, inodes: inodes, files: files, sysctls: sysctls,
-                                  unavailable: unavailable)
-        guard report.dentries != nil || report.inodes != nil || report.files != nil else {
-            let first = unavailable.first
+        let report = DcacheReport.read(root, buffer: ReadBuffer())
+        guard !report.hasNoCaches else {
+            let first = report.unavailable.first
             throw CommandFailure("cannot read \(first?.source ?? "/proc/sys/fs"): \(first?.reason ?? "no data")"
                 + (first?.remedy.map { " (\($0))" } ?? ""))
         }

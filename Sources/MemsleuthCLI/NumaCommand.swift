@@ -30,44 +30,19 @@ struct NumaRequest: Equatable {
     func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
         let root = try global.procRoot(context.environment)
         let buffer = ReadBuffer()
-        var unavailable: [Unavailable] = []
-        // gather: /proc/meminfo gives the huge page size (numastat reads it there too).
-        var procMeminfo: KernelFiles.Meminfo?
-        do { procMeminfo = try root.meminfo(buffer: buffer) } catch {
-            unavailable.append(Unavailable(relative: "proc/meminfo", error: error))
-        }
-        var nodeIDs: [Int] = []
-        var listError: ReadError?
-        do { nodeIDs = try root.numaNodes() } catch { listError = error }
-        var inputs: [NumaTable.NodeInput] = []
-        let fallback = nodeIDs.isEmpty
-        if fallback {
-            // numastat exits here; memsleuth shows /proc/meminfo as node 0 and says so.
-            guard let procMeminfo else {
-                let cause = listError.map { "\($0.description)" } ?? "no node directories in \(root.path("sys/devices/system/node"))"
-                throw CommandFailure("\(cause), and /proc/meminfo could not be read either: no memory figures to show")
-            }
-            inputs = [NumaTable.NodeInput(node: 0, meminfo: NumaTable.singleNode(fromProcMeminfo: procMeminfo), numastat: nil)]
-            unavailable.append(Unavailable(
-                source: "/sys/devices/system/node", reason: listError?.reason ?? "no node directories",
-                remedy: "a kernel without CONFIG_NUMA has no per-node figures; /proc/meminfo is shown as node 0"))
-        } else {
-            for node in nodeIDs {
-                var meminfo: KernelFiles.Meminfo?
-                var numastat: Numastat?
-                do { meminfo = try root.nodeMeminfo(node, buffer: buffer) } catch {
-                    unavailable.append(Unavailable(relative: "sys/devices/system/node/node\(node)/meminfo", error: error))
-                }
-                do { numastat = try root.nodeNumastat(node, buffer: buffer) } catch {
-                    unavailable.append(Unavailable(relative: "sys/devices/system/node/node\(node)/numastat", error: error))
-                }
-                inputs.append(NumaTable.NodeInput(node: node, meminfo: meminfo, numastat: numastat))
-            }
-        }
-        let pageSize = HostPageSize.of(root, buffer: buffer)
+        // gather: /proc/meminfo gives the huge page size and the single-node fallback.
+        var attempt = SourceAttempt(root: root)
+        let procMeminfo = attempt.read { () throws(SourceError) in try root.meminfo(buffer: buffer) }
+        let reading = NumaReading.read(root, buffer: buffer)
+        attempt.record(contentsOf: reading.unavailable)
+        let pageSize = HostPageSize.of(root, buffer: buffer, meminfo: procMeminfo)
         // compute → render → print
-        let table = NumaTable(nodes: inputs, pageSize: pageSize?.bytes, hugePageSize: procMeminfo?["Hugepagesize"])
-        let context2 = NumaView.Context(isSingleNodeFallback: fallback, unavailable: unavailable)
+        guard let table = reading.table(procMeminfo: procMeminfo, pageSize: pageSize) else {
+            let cause = reading.nodeListError?.description
+                ?? "no node directories in \(root.path("sys/devices/system/node"))"
+            throw CommandFailure("\(cause), and /proc/meminfo could not be read either: no memory figures to show")
+        }
+        let context2 = NumaView.Context(isSingleNodeFallback: reading.isSingleNodeFallback, unavailable: attempt.unavailable)
         context.out.write(global.json ? NumaView.json(table, context2).rendered() + "\n" : NumaView.text(table, context2))
         return 0
     }

@@ -1,7 +1,4 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import KernelFiles
 import MemoryModel
 import Rendering
@@ -80,9 +77,16 @@ struct SlabtopRequest: Equatable {
         // two syscalls per cache — too much for a view that must beat
         // `slabtop -o` (docs/PERFORMANCE.md).
         let sampler = SlabSampler(root: root, includeSysfs: global.json)
+        // CACHE SIZE depends on the sampled host's page size, read once.
+        let pageSize = HostPageSize.bytesOrAssumed(HostPageSize.of(root, buffer: sampler.buffer))
+        func sample() throws(CommandFailure) -> SlabSample {
+            do { return try sampler.sample() } catch {
+                throw CommandFailure(error, remedy: Unavailable(relative: "proc/slabinfo", error: error).remedy)
+            }
+        }
         if once || global.json || !context.environment.isTerminal {
-            let sample = try sampler.sample()
-            let table = sample.table(sort: sort, previous: nil)
+            let sample = try sample()
+            let table = sample.table(sort: sort, previous: nil, pageSize: pageSize)
             if global.json {
                 let json = SlabtopView.json(table, version: sample.slabinfo.version, unavailable: sample.unavailable)
                 context.out.write(json.rendered() + "\n")
@@ -93,8 +97,8 @@ struct SlabtopRequest: Equatable {
         }
         var previous: SlabSample?
         while true {
-            let sample = try sampler.sample()
-            let table = sample.table(sort: sort, previous: previous)
+            let sample = try sample()
+            let table = sample.table(sort: sort, previous: previous, pageSize: pageSize)
             context.out.write(SlabtopView.frame(table, terminalRows: context.environment.terminalRows))
             previous = sample
             if context.shouldStop() { break }
@@ -102,68 +106,5 @@ struct SlabtopRequest: Equatable {
             if context.shouldStop() { break }
         }
         return 0
-    }
-}
-
-/// One reading of the slab sources at a moment.
-struct SlabSample {
-    var slabinfo: Slabinfo
-    var directory: SlabCacheDirectory?
-    var reclaimable: [String: Bool]
-    var unavailable: [Unavailable]
-    var pageSize: UInt64
-    /// CLOCK_MONOTONIC seconds when read.
-    var time: Double
-
-    func table(sort: SlabTable.SortKey, previous: SlabSample?) -> SlabTable {
-        SlabTable(
-            slabinfo: slabinfo, pageSize: pageSize, sort: sort, directory: directory, reclaimable: reclaimable,
-            previous: previous.map { (slabinfo: $0.slabinfo, seconds: time - $0.time) })
-    }
-}
-
-/// Reads /proc/slabinfo (required) and /sys/kernel/slab (optional).
-struct SlabSampler {
-    let root: ProcRoot
-    let buffer = ReadBuffer()
-    /// The host's page size (HostFacts: sysconf live, a tree's manifest.json
-    /// otherwise), read once: CACHE SIZE depends on it.
-    let pageSize: UInt64
-    /// Read /sys/kernel/slab for aliases and reclaimability.
-    let includeSysfs: Bool
-
-    init(root: ProcRoot, includeSysfs: Bool) {
-        self.root = root
-        self.includeSysfs = includeSysfs
-        self.pageSize = root.hostFacts(buffer: buffer).pageSize
-    }
-
-    func sample() throws(CommandFailure) -> SlabSample {
-        let slabinfo: Slabinfo
-        do { slabinfo = try root.slabinfo(buffer: buffer) } catch {
-            throw CommandFailure(error, remedy: Unavailable(relative: "proc/slabinfo", error: error).remedy)
-        }
-        var unavailable: [Unavailable] = []
-        var directory: SlabCacheDirectory?
-        var reclaimable: [String: Bool] = [:]
-        if includeSysfs { do {
-            let listing = try root.slabCacheDirectory()
-            directory = listing
-            for cache in slabinfo.caches {
-                guard let name = listing.directory(of: cache.name) else { continue }
-                do {
-                    if let flag = try root.slabReclaimAccount(name, buffer: buffer) { reclaimable[cache.name] = flag }
-                } catch {
-                    unavailable.append(Unavailable(relative: "sys/kernel/slab/\(name)/reclaim_account", error: error))
-                }
-            }
-        } catch {
-            unavailable.append(Unavailable(relative: "sys/kernel/slab", error: .read(error)))
-        } }
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return SlabSample(
-            slabinfo: slabinfo, directory: directory, reclaimable: reclaimable, unavailable: unavailable,
-            pageSize: pageSize, time: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
     }
 }

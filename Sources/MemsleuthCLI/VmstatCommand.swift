@@ -125,8 +125,10 @@ struct VmstatRequest: Equatable {
     func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
         let root = try global.procRoot(context.environment)
         let reader = VmstatReader(root: root)
-        var unavailable: [Unavailable] = []
-        var previous = try reader.sample(unavailable: &unavailable)
+        var attempt = SourceAttempt(root: root)
+        var previous: VmstatSample
+        do { previous = try reader.sample(&attempt) } catch { throw CommandFailure(error) }
+        let unavailable = attempt.unavailable
 
         if stats {
             let table = VmstatStats(previous)
@@ -136,7 +138,7 @@ struct VmstatRequest: Equatable {
 
         let hz = UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1))
         // The page size is the captured host's (a bundle's manifest), not ours.
-        let pageSize = root.hostFacts(buffer: ReadBuffer()).pageSize
+        let pageSize = HostPageSize.bytesOrAssumed(HostPageSize.of(root, buffer: reader.buffer))
         let streaming = global.json && delay != nil && count == nil
         let rowUnit: VmstatUnit = global.json ? .bytes : unit
         var rows: [JSONValue] = []
@@ -166,8 +168,10 @@ struct VmstatRequest: Equatable {
                 if context.shouldStop() { break }
                 context.sleep(Double(delay))
                 if context.shouldStop() { break }
-                var ignored: [Unavailable] = []
-                let current = try reader.sample(unavailable: &ignored)
+                // Later samples list nothing new: the first one's unavailable stands.
+                var ignored = SourceAttempt(root: root)
+                let current: VmstatSample
+                do { current = try reader.sample(&ignored) } catch { throw CommandFailure(error) }
                 if !global.json && line % height == 0 { context.out.write(VmstatView.header) }
                 emit(VmstatRow.between(previous, current, delay: delay, pageSize: pageSize, unit: rowUnit))
                 previous = current
@@ -183,29 +187,5 @@ struct VmstatRequest: Equatable {
             context.out.write(document.rendered() + "\n")
         }
         return 0
-    }
-}
-
-/// Reads one `VmstatSample` through a root, reusing one buffer.
-private struct VmstatReader {
-    let root: ProcRoot
-    let buffer = ReadBuffer()
-
-    /// meminfo, stat and vmstat are required; pressure is optional and a
-    /// failure to read it is recorded in `unavailable`.
-    func sample(unavailable: inout [Unavailable]) throws(CommandFailure) -> VmstatSample {
-        let meminfo: KernelFiles.Meminfo
-        let stat: ProcStat
-        let vmstat: KernelFiles.Vmstat
-        do {
-            meminfo = try root.meminfo(buffer: buffer)
-            stat = try root.procStat(buffer: buffer)
-            vmstat = try root.vmstat(buffer: buffer)
-        } catch { throw CommandFailure(error) }
-        var pressure: Pressure?
-        do { pressure = try root.memoryPressure(buffer: buffer) } catch {
-            unavailable.append(Unavailable(relative: "proc/pressure/memory", error: error))
-        }
-        return VmstatSample(meminfo: meminfo, stat: stat, vmstat: vmstat, pressure: pressure)
     }
 }

@@ -146,3 +146,11 @@ enum ByteFormatterOrPages {
         bytes.map { ByteFormatter.human($0) } ?? "\(pages) pages"
     }
 }
+
+extension BuddyView.Extras {
+    /// The extras a buddy reading carries, for the command and the snapshot alike.
+    public init(_ reading: BuddyReading, pageSize: HostPageSize?) {
+        self.init(pageSize: pageSize, zoneinfo: reading.zoneinfo, pagetypeinfo: reading.pagetypeinfo,
+                  unavailable: reading.unavailable)
+    }
+}

@@ -1,25 +1,6 @@
 import KernelFiles
 import MemoryModel
 
-/// What `memsleuth dcache` gathered: each source on its own, nil when it
-/// could not be read (and then listed in `unavailable`).
-public struct DcacheReport: Sendable, Equatable {
-    public var dentries: DentryState?
-    public var inodes: InodeState?
-    public var files: FileNr?
-    public var sysctls: VmSysctls?
-    public var unavailable: [Unavailable]
-
-    public init(dentries: DentryState?, inodes: InodeState?, files: FileNr?, sysctls: VmSysctls?,
-                unavailable: [Unavailable] = []) {
-        self.dentries = dentries
-        self.inodes = inodes
-        self.files = files
-        self.sysctls = sysctls
-        self.unavailable = unavailable
-    }
-}
-
 /// `memsleuth dcache`: the dentry, inode and file caches, and the vm
 /// settings that govern their reclaim.
 public enum DcacheView {

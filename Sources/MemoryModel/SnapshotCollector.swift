@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import KernelFiles
+
+/// Gathers a `Snapshot` through one root and one reused buffer, using the
+/// same readers as the views (`VmstatReader`, `SlabSampler`,
+/// `DcacheReport.read`, `BuddyReading.read`, `NumaReading.read`), so each
+/// area is gathered in one place. Nothing here throws: a source that fails
+/// is listed in `unavailable` and the rest is still read.
+public struct SnapshotCollector {
+    public let root: ProcRoot
+
+    public init(root: ProcRoot) { self.root = root }
+
+    public func collect() -> Snapshot {
+        let time = WallTime.now()
+        let log = ReadLog(for: root)
+        let root = self.root.logging(into: log)
+        let buffer = ReadBuffer()
+        var attempt = SourceAttempt(root: root)
+
+        let host = root.hostFacts(buffer: buffer)
+        let meminfo = attempt.read { () throws(SourceError) in try root.meminfo(buffer: buffer) }
+        let vmstatReader = VmstatReader(root: root, buffer: buffer)
+        let counters = attempt.read { () throws(SourceError) in try vmstatReader.counters() }
+        let pressure = vmstatReader.pressure(&attempt)
+        // JSON carries the sysfs facts (reclaimable, aliases), so read them.
+        let slab = attempt.read { () throws(SourceError) in
+            try SlabSampler(root: root, buffer: buffer, includeSysfs: true).sample()
+        }
+        if let slab { attempt.record(contentsOf: slab.unavailable) }
+        let dcache = DcacheReport.read(root, buffer: buffer)
+        attempt.record(contentsOf: dcache.unavailable)
+        let buddy = attempt.read { () throws(SourceError) in try BuddyReading.read(root, buffer: buffer) }
+        if let buddy { attempt.record(contentsOf: buddy.unavailable) }
+        let numa = NumaReading.read(root, buffer: buffer)
+        attempt.record(contentsOf: numa.unavailable)
+        // Last, so that a tree without a manifest derives it from what was read.
+        let pageSize = HostPageSize.of(root, buffer: buffer, zoneinfo: buddy?.zoneinfo, meminfo: meminfo)
+
+        return Snapshot(
+            time: time, host: host, pageSize: pageSize,
+            clockTicksPerSecond: UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1)),
+            meminfo: meminfo, vmstat: counters, pressure: pressure, slab: slab, dcache: dcache,
+            buddy: buddy, numa: numa, unavailable: attempt.unavailable, filesRead: log.files)
+    }
+}
