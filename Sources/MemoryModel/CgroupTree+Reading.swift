@@ -6,8 +6,8 @@ extension CgroupTree {
     /// (or a tree captured without them) gives an empty tree and the reason
     /// in `unavailable`, never a failure.
     public static func read(root: ProcRoot, buffer: ReadBuffer = ReadBuffer(), top: Int? = nil) -> CgroupTree {
-        var attempt = SourceAttempt()
-        guard let mounts = attempt.read("proc/self/mountinfo", { () throws(SourceError) in try root.mountinfo(buffer: buffer) })
+        var attempt = SourceAttempt(root: root)
+        guard let mounts = attempt.read({ () throws(SourceError) in try root.mountinfo(buffer: buffer) })
         else { return CgroupTree(version: nil, cgroups: [], totalCount: 0, dyingCgroups: nil, unavailable: attempt.unavailable) }
         let v2 = mounts.cgroup2, v1 = mounts.cgroupV1Memory
         let version: Version? = v2 != nil && v1 != nil ? .hybrid : v2 != nil ? .v2 : v1 != nil ? .v1 : nil

@@ -87,8 +87,8 @@ extension CgroupWalker {
     }
 
     private mutating func slabShares(_ slabinfo: Slabinfo) -> [CgroupTree.SlabShare] {
-        if pageSize == nil { pageSize = root.hostFacts(buffer: ReadBuffer(capacity: 4096)).pageSize }
-        let page = pageSize ?? 4096
+        if pageSize == nil { pageSize = HostPageSize.of(root, buffer: ReadBuffer(capacity: 4096))?.bytes }
+        let page = HostPageSize.bytesOrAssumed(pageSize.map { HostPageSize(bytes: $0, source: .sysconf) })
         var shares: [CgroupTree.SlabShare] = []
         for cache in slabinfo.caches {
             let (pages, o1) = cache.numSlabs.multipliedReportingOverflow(by: cache.pagesPerSlab)

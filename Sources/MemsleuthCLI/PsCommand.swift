@@ -60,7 +60,7 @@ struct PsRequest: Equatable {
     func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
         let root = try global.procRoot(context.environment)
         let buffer = ReadBuffer()
-        let sweeper = ProcessSweeper(root: root, pageSize: root.hostFacts(buffer: buffer).pageSize, buffer: buffer)
+        let sweeper = ProcessSweeper(root: root, pageSize: HostPageSize.bytesOrAssumed(HostPageSize.of(root, buffer: buffer)), buffer: buffer)
         sweeper.readsCgroup = grouping == .cgroup
         let sweep: ProcessSweep
         do { sweep = try sweeper.sweep() } catch { throw CommandFailure(.read(error)) }
