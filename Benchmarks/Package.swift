@@ -20,5 +20,14 @@ let package = Package(
             ],
             path: "Benchmarks/KernelFilesBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "SnapshotBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "KernelFiles", package: "memsleuth"),
+                .product(name: "MemoryModel", package: "memsleuth"),
+            ],
+            path: "Benchmarks/SnapshotBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )
