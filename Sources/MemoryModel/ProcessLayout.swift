@@ -192,7 +192,7 @@ public struct ProcessLayout: Sendable, Equatable {
 
         // Libraries: parts by permissions; the anonymous rw mapping right
         // after a library's writable mapping is its BSS.
-        for index in mappings.indices where mappings[index].region == .library {
+        for index in mappings.indices where mappings[index].region == .library && mappings[index].part == nil {
             let entry = mappings[index].entry
             mappings[index].library = entry.filePath
             mappings[index].part = Self.part(entry.permissions)

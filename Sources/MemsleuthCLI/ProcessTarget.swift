@@ -1,0 +1,31 @@
+import ArgumentParser
+import KernelFiles
+
+/// The PID argument of the per-process views (smaps, layout, pagemap).
+enum ProcessTarget {
+    /// A positive decimal PID that fits the kernel's pid_t; usage error (64) otherwise.
+    static func pid(_ text: String) throws -> Int32 {
+        guard let value = Int32(text), value > 0 else {
+            throw ValidationError("PID must be a positive decimal process id, not \"\(text)\"")
+        }
+        return value
+    }
+
+    /// Fails with exit 1 and a clear line when the process is not there.
+    static func requireExists(_ pid: Int32, in root: ProcRoot) throws(CommandFailure) {
+        guard root.exists("proc/\(pid)") else {
+            throw CommandFailure("process \(pid) does not exist (no \(root.path("proc/\(pid)")))")
+        }
+    }
+
+    /// The failure for a per-process source the view cannot do without.
+    static func failure(_ error: SourceError, pid: Int32) -> CommandFailure {
+        if case .read(let read) = error {
+            if read.isPermissionDenied {
+                return CommandFailure(error, remedy: "another user's process: run as root or as the process's owner")
+            }
+            if read.isNoData { return CommandFailure("process \(pid) has exited (\(read.path): \(read.reason))") }
+        }
+        return CommandFailure(error)
+    }
+}
