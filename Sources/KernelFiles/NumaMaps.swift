@@ -68,7 +68,7 @@ public struct NumaMaps: Sendable, Equatable {
                     continue
                 }
                 if ByteField.equals(key, "file") {
-                    mapping.file = ByteField.string(value)
+                    mapping.file = unescapeOctal(value)
                     continue
                 }
                 if ByteField.equals(key, "policy") || ByteField.equals(key, "mpol") {
@@ -103,6 +103,30 @@ public struct NumaMaps: Sendable, Equatable {
         }
         return NumaMaps(mappings: mappings)
     }
+}
+
+/// Undoes the kernel's `seq_file_path` escaping (`\\040` for a space).
+func unescapeOctal(_ field: Slice<UnsafeRawBufferPointer>) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(field.count)
+    var index = field.startIndex
+    while index < field.endIndex {
+        let byte = field[index]
+        if byte == UInt8(ascii: "\\"), index + 3 < field.endIndex {
+            let digits = field[(index + 1)...(index + 3)]
+            if digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "7") }) {
+                let value = digits.reduce(0) { ($0 << 3) | Int($1 - UInt8(ascii: "0")) }
+                if value <= 0xff {
+                    bytes.append(UInt8(value))
+                    index += 4
+                    continue
+                }
+            }
+        }
+        bytes.append(byte)
+        index += 1
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 extension ProcRoot {
