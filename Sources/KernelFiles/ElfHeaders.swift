@@ -6,6 +6,11 @@
 public struct ElfIdentity: Sendable, Equatable {
     public var is64Bit: Bool
     public var isLittleEndian: Bool
+
+    public init(is64Bit: Bool, isLittleEndian: Bool) {
+        self.is64Bit = is64Bit
+        self.isLittleEndian = isLittleEndian
+    }
 }
 
 /// `Elf32_Phdr` / `Elf64_Phdr`.

@@ -71,32 +71,41 @@ public struct NumaMaps: Sendable, Equatable {
                     mapping.file = unescapeOctal(value)
                     continue
                 }
-                if ByteField.equals(key, "policy") || ByteField.equals(key, "mpol") {
+                let isNode = key.first == UInt8(ascii: "N") && ByteField.uint64(key.dropFirst()) != nil
+                let counter: WritableKeyPath<Mapping, UInt64?>?
+                switch true {
+                case ByteField.equals(key, "anon"): counter = \.anonPages
+                case ByteField.equals(key, "dirty"): counter = \.dirtyPages
+                case ByteField.equals(key, "mapped"): counter = \.mappedPages
+                case ByteField.equals(key, "mapmax"): counter = \.mapMax
+                case ByteField.equals(key, "swapcache"): counter = \.swapCachePages
+                case ByteField.equals(key, "active"): counter = \.activePages
+                case ByteField.equals(key, "writeback"): counter = \.writebackPages
+                case ByteField.equals(key, "kernelpagesize_kB"): counter = \.kernelPageSize
+                default: counter = nil
+                }
+                guard counter != nil || isNode else {
+                    // A token this parser does not know: kept as text.
                     mapping.other.append(KeyValue(key: ByteField.string(key), value: ByteField.string(value)))
                     continue
                 }
                 guard let number = ByteField.uint64(value) else {
                     throw line.error(path, expected: "a decimal count after \"\(ByteField.printable(key))=\"")
                 }
-                if key.first == UInt8(ascii: "N"), let node = ByteField.uint64(key.dropFirst()), node <= UInt64(Int32.max) {
-                    mapping.nodePages.append(NodePages(node: Int(node), pages: number))
-                    continue
-                }
-                switch true {
-                case ByteField.equals(key, "anon"): mapping.anonPages = number
-                case ByteField.equals(key, "dirty"): mapping.dirtyPages = number
-                case ByteField.equals(key, "mapped"): mapping.mappedPages = number
-                case ByteField.equals(key, "mapmax"): mapping.mapMax = number
-                case ByteField.equals(key, "swapcache"): mapping.swapCachePages = number
-                case ByteField.equals(key, "active"): mapping.activePages = number
-                case ByteField.equals(key, "writeback"): mapping.writebackPages = number
-                case ByteField.equals(key, "kernelpagesize_kB"):
-                    guard let bytes = ByteField.kilobytesToBytes(number) else {
-                        throw line.error(path, expected: "a page size below 16 EiB")
+                if isNode {
+                    guard let node = ByteField.uint64(key.dropFirst()), node <= UInt64(Int32.max) else {
+                        throw line.error(path, expected: "a node number after N")
                     }
-                    mapping.kernelPageSize = bytes
-                default:
-                    mapping.other.append(KeyValue(key: ByteField.string(key), value: ByteField.string(value)))
+                    mapping.nodePages.append(NodePages(node: Int(node), pages: number))
+                } else if let counter {
+                    if counter == \Mapping.kernelPageSize {
+                        guard let bytes = ByteField.kilobytesToBytes(number) else {
+                            throw line.error(path, expected: "a page size below 16 EiB")
+                        }
+                        mapping.kernelPageSize = bytes
+                    } else {
+                        mapping[keyPath: counter] = number
+                    }
                 }
             }
             mappings.append(mapping)

@@ -159,8 +159,10 @@ public struct Smaps: Sendable, Equatable {
 }
 
 extension ProcRoot {
-    /// Reads `/proc/PID/smaps`.
-    public func smaps(pid: Int32, buffer: ReadBuffer) throws(SourceError) -> Smaps {
-        try parse("proc/\(pid)/smaps", with: buffer, Smaps.parse)
+    /// Reads `/proc/PID/smaps`, or with `rollup` `/proc/PID/smaps_rollup`
+    /// (4.14+): the same format with one `[rollup]` pseudo mapping that
+    /// spans the address space and holds the sums.
+    public func smaps(pid: Int32, buffer: ReadBuffer, rollup: Bool = false) throws(SourceError) -> Smaps {
+        try parse("proc/\(pid)/" + (rollup ? "smaps_rollup" : "smaps"), with: buffer, Smaps.parse)
     }
 }
