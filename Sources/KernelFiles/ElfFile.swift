@@ -13,6 +13,16 @@ public struct ElfFile: Sendable, Equatable {
     public var programHeaders: [ElfProgramHeader]
     public var sections: [ElfSectionHeader]
 
+    public init(identity: ElfIdentity, type: UInt16, machine: UInt16, entry: UInt64,
+                programHeaders: [ElfProgramHeader], sections: [ElfSectionHeader]) {
+        self.identity = identity
+        self.type = type
+        self.machine = machine
+        self.entry = entry
+        self.programHeaders = programHeaders
+        self.sections = sections
+    }
+
     public static let typeExecutable: UInt16 = 2
     public static let typeShared: UInt16 = 3
 

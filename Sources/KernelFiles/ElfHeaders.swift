@@ -23,6 +23,17 @@ public struct ElfProgramHeader: Sendable, Equatable {
     public var memorySize: UInt64
     public var alignment: UInt64
 
+    public init(type: UInt32, flags: UInt32, offset: UInt64, virtualAddress: UInt64, fileSize: UInt64,
+                memorySize: UInt64, alignment: UInt64) {
+        self.type = type
+        self.flags = flags
+        self.offset = offset
+        self.virtualAddress = virtualAddress
+        self.fileSize = fileSize
+        self.memorySize = memorySize
+        self.alignment = alignment
+    }
+
     public static let typeLoad: UInt32 = 1
     public static let flagExecute: UInt32 = 1
     public static let flagWrite: UInt32 = 2
@@ -51,6 +62,15 @@ public struct ElfSectionHeader: Sendable, Equatable {
     public var address: UInt64
     public var offset: UInt64
     public var size: UInt64
+
+    public init(name: String, type: UInt32, flags: UInt64, address: UInt64, offset: UInt64, size: UInt64) {
+        self.name = name
+        self.type = type
+        self.flags = flags
+        self.address = address
+        self.offset = offset
+        self.size = size
+    }
 
     public static let typeNoBits: UInt32 = 8
     public static let flagAlloc: UInt64 = 2

@@ -47,6 +47,11 @@ public struct ProcessLayout: Sendable, Equatable {
         public var start: UInt64
         public var end: UInt64
         public var size: UInt64 { end &- start }
+
+        public init(start: UInt64, end: UInt64) {
+            self.start = start
+            self.end = end
+        }
     }
 
     public struct Library: Sendable, Equatable {
