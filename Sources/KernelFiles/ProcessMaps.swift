@@ -148,14 +148,16 @@ public struct MapsEntry: Sendable, Equatable {
 
     private static func parsePermissions(_ field: Slice<UnsafeRawBufferPointer>) -> Permissions? {
         guard field.count == 4 else { return nil }
-        let bytes = Array(field)
-        func flag(_ index: Int, _ letter: Character) -> Bool? {
-            let byte = bytes[index]
+        let base = field.startIndex
+        func flag(_ offset: Int, _ letter: UInt8) -> Bool? {
+            let byte = field[base + offset]
             if byte == UInt8(ascii: "-") { return false }
-            return byte == letter.asciiValue ? true : nil
+            return byte == letter ? true : nil
         }
-        guard let read = flag(0, "r"), let write = flag(1, "w"), let execute = flag(2, "x") else { return nil }
-        let sharing = bytes[3]
+        guard let read = flag(0, UInt8(ascii: "r")), let write = flag(1, UInt8(ascii: "w")),
+              let execute = flag(2, UInt8(ascii: "x"))
+        else { return nil }
+        let sharing = field[base + 3]
         guard sharing == UInt8(ascii: "s") || sharing == UInt8(ascii: "p") else { return nil }
         return Permissions(read: read, write: write, execute: execute, shared: sharing == UInt8(ascii: "s"))
     }

@@ -139,79 +139,16 @@ public struct ProcessLayout: Sendable, Equatable {
     ///   - elf: the executable's headers, nil when the file is not available.
     public init(rows: [SmapsTable.Row], executablePath: String?, elf: ElfFile?, executableUnavailable: String?,
                 pageSize: UInt64) {
-        let page = max(pageSize, 1)
-        func pageDown(_ value: UInt64) -> UInt64 { value - value % page }
-        func pageUp(_ value: UInt64) -> UInt64 { let down = pageDown(value); return down == value ? value : down &+ page }
+        let pages = PageMath(size: max(pageSize, 1))
         let exe = executablePath.map { $0.hasSuffix(" (deleted)") ? String($0.dropLast(" (deleted)".count)) : $0 }
-
         var mappings = rows.map { row in
             Mapping(entry: row.entry, region: Self.baseRegion(row.entry, executable: exe), part: nil, library: nil,
                     figures: row.figures)
         }
-
-        // The executable: bias, then each mapping's PT_LOAD decides its part.
-        var bias: UInt64?
-        if let elf {
-            for mapping in mappings where mapping.region == .text {
-                if let load = elf.loadSegments.first(where: { pageDown($0.offset) == mapping.entry.offset }) {
-                    bias = mapping.entry.start &- pageDown(load.virtualAddress)
-                    break
-                }
-            }
-        }
-        for index in mappings.indices where mappings[index].region == .text {
-            let entry = mappings[index].entry
-            var part = Self.part(entry.permissions)
-            if let elf, let bias,
-               let load = elf.loadSegments.first(where: { load in
-                   let start = pageDown(load.virtualAddress) &+ bias
-                   return start <= entry.start && entry.start < pageUp(load.virtualAddress &+ load.memorySize) &+ bias
-               }) {
-                part = load.isWritable ? .data : (load.isExecutable ? .text : .rodata)
-            }
-            mappings[index].part = part
-            mappings[index].region = part == .text ? .text : (part == .data ? .data : .rodata)
-        }
-
-        // BSS of the executable.
-        var bss: Bss?
-        if let elf, let bias, let data = elf.dataSegment, data.memorySize > data.fileSize {
-            let start = bias &+ data.virtualAddress &+ data.fileSize
-            let end = bias &+ data.virtualAddress &+ data.memorySize
-            bss = Bss(start: start, end: end, source: .elf, inDataMapping: min(pageUp(start), end) &- start)
-            for index in mappings.indices where mappings[index].region == .anonymous {
-                let entry = mappings[index].entry
-                if entry.start >= pageUp(start) && entry.start < pageUp(end) {
-                    mappings[index].region = .bss
-                    mappings[index].part = .bss
-                }
-            }
-        } else if let lastExe = mappings.lastIndex(where: { $0.region == .data }), lastExe + 1 < mappings.count {
-            let next = mappings[lastExe + 1]
-            if next.region == .anonymous, next.entry.start == mappings[lastExe].entry.end, next.entry.permissions.write {
-                mappings[lastExe + 1].region = .bss
-                mappings[lastExe + 1].part = .bss
-                bss = Bss(start: next.entry.start, end: next.entry.end, source: .maps, inDataMapping: 0)
-            }
-        }
-
-        // Libraries: parts by permissions; the anonymous rw mapping right
-        // after a library's writable mapping is its BSS.
-        for index in mappings.indices where mappings[index].region == .library && mappings[index].part == nil {
-            let entry = mappings[index].entry
-            mappings[index].library = entry.filePath
-            mappings[index].part = Self.part(entry.permissions)
-            if entry.permissions.write, index + 1 < mappings.count {
-                let next = mappings[index + 1].entry
-                let nextIsLibrarySameFile = mappings[index + 1].region == .library
-                if !nextIsLibrarySameFile, mappings[index + 1].region == .anonymous, next.start == entry.end,
-                   next.permissions.write, !next.permissions.shared {
-                    mappings[index + 1].region = .library
-                    mappings[index + 1].library = entry.filePath
-                    mappings[index + 1].part = .bss
-                }
-            }
-        }
+        let bias = elf.flatMap { Self.loadBias(mappings, elf: $0, pages: pages) }
+        Self.splitExecutable(&mappings, elf: elf, bias: bias, pages: pages)
+        let bss = Self.markBss(&mappings, elf: elf, bias: bias, pages: pages)
+        Self.markLibraries(&mappings)
 
         var sections: [Section] = []
         if let elf, let bias {
@@ -220,7 +157,6 @@ public struct ProcessLayout: Sendable, Equatable {
                                         isNoBits: section.isNoBits))
             }
         }
-
         var totals = SmapsTable.Figures()
         for mapping in mappings { totals.add(mapping.figures) }
         self.mappings = mappings
@@ -230,6 +166,89 @@ public struct ProcessLayout: Sendable, Equatable {
         self.bss = bss
         self.sections = sections
         self.totals = totals
+    }
+
+    /// Page rounding; wrapping arithmetic because a hostile ELF may put any
+    /// address anywhere, and a wrong picture beats a crash.
+    struct PageMath {
+        let size: UInt64
+        func down(_ value: UInt64) -> UInt64 { value - value % size }
+        func up(_ value: UInt64) -> UInt64 { let rounded = down(value); return rounded == value ? value : rounded &+ size }
+    }
+
+    /// The load bias: where the kernel put the first of the executable's
+    /// mappings whose file offset matches a PT_LOAD, minus that segment's
+    /// page-aligned p_vaddr (0 for a fixed-address executable).
+    private static func loadBias(_ mappings: [Mapping], elf: ElfFile, pages: PageMath) -> UInt64? {
+        for mapping in mappings where mapping.region == .text {
+            if let load = elf.loadSegments.first(where: { pages.down($0.offset) == mapping.entry.offset }) {
+                return mapping.entry.start &- pages.down(load.virtualAddress)
+            }
+        }
+        return nil
+    }
+
+    /// The executable's mappings (all `.text` so far) become text, rodata
+    /// or data: by the PT_LOAD they fall in when the ELF is known (so the
+    /// RELRO page, read-only after start-up, stays data), else by permissions.
+    private static func splitExecutable(_ mappings: inout [Mapping], elf: ElfFile?, bias: UInt64?, pages: PageMath) {
+        for index in mappings.indices where mappings[index].region == .text {
+            let entry = mappings[index].entry
+            var part = Self.part(entry.permissions)
+            if let elf, let bias,
+               let load = elf.loadSegments.first(where: { load in
+                   let start = pages.down(load.virtualAddress) &+ bias
+                   return start <= entry.start && entry.start < pages.up(load.virtualAddress &+ load.memorySize) &+ bias
+               }) {
+                part = load.isWritable ? .data : (load.isExecutable ? .text : .rodata)
+            }
+            mappings[index].part = part
+            mappings[index].region = part == .text ? .text : (part == .data ? .data : .rodata)
+        }
+    }
+
+    /// The executable's BSS, and the anonymous mapping(s) that hold it marked `.bss`.
+    private static func markBss(_ mappings: inout [Mapping], elf: ElfFile?, bias: UInt64?, pages: PageMath) -> Bss? {
+        if let elf, let bias {
+            guard let data = elf.dataSegment, data.memorySize > data.fileSize else { return nil }
+            let start = bias &+ data.virtualAddress &+ data.fileSize
+            let end = bias &+ data.virtualAddress &+ data.memorySize
+            for index in mappings.indices where mappings[index].region == .anonymous {
+                let entry = mappings[index].entry
+                if entry.start >= pages.up(start) && entry.start < pages.up(end) {
+                    mappings[index].region = .bss
+                    mappings[index].part = .bss
+                }
+            }
+            return Bss(start: start, end: end, source: .elf, inDataMapping: min(pages.up(start), end) &- start)
+        }
+        // From maps alone: the anonymous rw mapping adjacent to the executable's data.
+        guard let last = mappings.lastIndex(where: { $0.region == .data }), last + 1 < mappings.count else { return nil }
+        let next = mappings[last + 1]
+        guard next.region == .anonymous, next.entry.start == mappings[last].entry.end, next.entry.permissions.write else {
+            return nil
+        }
+        mappings[last + 1].region = .bss
+        mappings[last + 1].part = .bss
+        return Bss(start: next.entry.start, end: next.entry.end, source: .maps, inDataMapping: 0)
+    }
+
+    /// Library parts by permissions; the anonymous private rw mapping right
+    /// after a library's writable mapping is that library's BSS.
+    private static func markLibraries(_ mappings: inout [Mapping]) {
+        for index in mappings.indices where mappings[index].region == .library && mappings[index].part == nil {
+            let entry = mappings[index].entry
+            mappings[index].library = entry.filePath
+            mappings[index].part = Self.part(entry.permissions)
+            guard entry.permissions.write, index + 1 < mappings.count else { continue }
+            let next = mappings[index + 1].entry
+            if mappings[index + 1].region == .anonymous, next.start == entry.end, next.permissions.write,
+               !next.permissions.shared {
+                mappings[index + 1].region = .library
+                mappings[index + 1].library = entry.filePath
+                mappings[index + 1].part = .bss
+            }
+        }
     }
 
     private static func part(_ permissions: MapsEntry.Permissions) -> Part {

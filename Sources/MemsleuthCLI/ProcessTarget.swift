@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import KernelFiles
 
 /// The PID argument of the per-process views (smaps, layout, pagemap).
@@ -22,7 +25,10 @@ enum ProcessTarget {
     static func failure(_ error: SourceError, pid: Int32) -> CommandFailure {
         if case .read(let read) = error {
             if read.isPermissionDenied {
-                return CommandFailure(error, remedy: "another user's process: run as root or as the process's owner")
+                // As root this is a sandbox or LSM refusing even root (/proc/1/maps here).
+                return CommandFailure(error, remedy: geteuid() == 0
+                    ? "even root may not read it on this host (a sandbox or security module protects the process)"
+                    : "another user's process: run as root or as the process's owner")
             }
             if read.isNoData { return CommandFailure("process \(pid) has exited (\(read.path): \(read.reason))") }
         }
