@@ -47,7 +47,7 @@ struct LayoutRequest: Equatable {
         let (exePath, elf, exeProblem) = executable(root: root, buffer: buffer)
         let layout = ProcessLayout(
             rows: table.rows, executablePath: exePath, elf: elf, executableUnavailable: exeProblem,
-            pageSize: root.hostFacts(buffer: buffer).pageSize)
+            pageSize: HostPageSize.bytesOrAssumed(HostPageSize.of(root, buffer: buffer)))
         context.out.write(global.json
             ? LayoutView.json(pid: pid, layout, unavailable: unavailable).rendered() + "\n"
             : LayoutView.text(pid: pid, layout, unavailable: unavailable))

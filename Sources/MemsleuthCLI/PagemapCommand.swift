@@ -58,7 +58,7 @@ struct PagemapRequest: Equatable {
         try ProcessTarget.requireExists(pid, in: root)
         let buffer = ReadBuffer()
         var unavailable: [Unavailable] = []
-        let pageSize = root.hostFacts(buffer: buffer).pageSize
+        let pageSize = HostPageSize.bytesOrAssumed(HostPageSize.of(root, buffer: buffer))
 
         var mapping: MapsEntry?
         do { mapping = try root.processMaps(pid: pid, buffer: buffer).mapping(containing: address) } catch {
