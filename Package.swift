@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "memsleuth", targets: ["memsleuth"]),
         .library(name: "KernelFiles", targets: ["KernelFiles"]),
         .library(name: "MemoryModel", targets: ["MemoryModel"]),
+        .library(name: "Diagnosis", targets: ["Diagnosis"]),
         .library(name: "Rendering", targets: ["Rendering"]),
         .library(name: "MemsleuthCLI", targets: ["MemsleuthCLI"]),
     ],
@@ -26,11 +27,12 @@ let package = Package(
             dependencies: [.product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
         .target(name: "MemoryModel", dependencies: ["KernelFiles"], swiftSettings: strict),
-        .target(name: "Rendering", dependencies: ["MemoryModel"], swiftSettings: strict),
+        .target(name: "Diagnosis", dependencies: ["MemoryModel"], swiftSettings: strict),
+        .target(name: "Rendering", dependencies: ["MemoryModel", "Diagnosis"], swiftSettings: strict),
         .target(
             name: "MemsleuthCLI",
             dependencies: [
-                "KernelFiles", "MemoryModel", "Rendering",
+                "KernelFiles", "MemoryModel", "Diagnosis", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -42,6 +44,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "KernelFilesTests", dependencies: ["KernelFiles", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MemsleuthCLITests",
