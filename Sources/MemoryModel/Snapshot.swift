@@ -28,6 +28,11 @@ public struct Snapshot: Sendable, Equatable {
     /// /proc/buddyinfo with zoneinfo and pagetypeinfo.
     public var buddy: BuddyReading?
     public var numa: NumaReading
+    /// Every process's memory, as `memsleuth ps` reads it; nil when the
+    /// collector was asked not to sweep or /proc could not be listed.
+    public var processes: ProcessSweep?
+    /// The memory cgroups (v2, v1 or both); nil when not asked for.
+    public var cgroups: CgroupTree?
 
     /// Every source that could not be read, once each, with reason and remedy.
     public var unavailable: [Unavailable]
@@ -38,8 +43,11 @@ public struct Snapshot: Sendable, Equatable {
         time: WallTime, host: HostFacts, pageSize: HostPageSize?, clockTicksPerSecond: UInt64,
         meminfo: Meminfo?, vmstat: VmstatCounters?, pressure: Pressure?, slab: SlabSample?,
         dcache: DcacheReport, buddy: BuddyReading?, numa: NumaReading,
+        processes: ProcessSweep? = nil, cgroups: CgroupTree? = nil,
         unavailable: [Unavailable], filesRead: [String]
     ) {
+        self.processes = processes
+        self.cgroups = cgroups
         self.time = time
         self.host = host
         self.pageSize = pageSize
@@ -89,4 +97,10 @@ extension Snapshot {
 
     /// nil when there are no nodes and no /proc/meminfo to stand in.
     public var numaTable: NumaTable? { numa.table(procMeminfo: meminfo, pageSize: pageSize) }
+
+    /// The processes holding the most memory (RSS: readable for every
+    /// process without root, unlike PSS), with totals over all of them.
+    public func processTable(top: Int) -> ProcessTable? {
+        processes.map { ProcessTable(sweep: $0, sort: .rss, top: top, grouping: .process) }
+    }
 }

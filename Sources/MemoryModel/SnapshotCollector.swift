@@ -10,8 +10,17 @@ import KernelFiles
 /// is listed in `unavailable` and the rest is still read.
 public struct SnapshotCollector {
     public let root: ProcRoot
+    /// Sweep every process (status + smaps_rollup each: the costliest part
+    /// of a snapshot on a busy host).
+    public var includeProcesses: Bool
+    /// Walk the memory cgroups.
+    public var includeCgroups: Bool
 
-    public init(root: ProcRoot) { self.root = root }
+    public init(root: ProcRoot, includeProcesses: Bool = true, includeCgroups: Bool = true) {
+        self.root = root
+        self.includeProcesses = includeProcesses
+        self.includeCgroups = includeCgroups
+    }
 
     public func collect() -> Snapshot {
         let time = WallTime.now()
@@ -38,11 +47,30 @@ public struct SnapshotCollector {
         attempt.record(contentsOf: numa.unavailable)
         // Last, so that a tree without a manifest derives it from what was read.
         let pageSize = HostPageSize.of(root, buffer: buffer, zoneinfo: buddy?.zoneinfo, meminfo: meminfo)
+        var processes: ProcessSweep?
+        if includeProcesses {
+            let sweeper = ProcessSweeper(root: root, pageSize: HostPageSize.bytesOrAssumed(pageSize), buffer: buffer)
+            sweeper.readsCgroup = includeCgroups
+            do {
+                let sweep = try sweeper.sweep()
+                attempt.record(contentsOf: sweep.unavailable)
+                processes = sweep
+            } catch {
+                attempt.record(.read(error))
+            }
+        }
+        var cgroups: CgroupTree?
+        if includeCgroups {
+            let tree = CgroupTree.read(root: root, buffer: buffer)
+            attempt.record(contentsOf: tree.unavailable)
+            cgroups = tree
+        }
 
         return Snapshot(
             time: time, host: host, pageSize: pageSize,
             clockTicksPerSecond: UInt64(max(sysconf(Int32(_SC_CLK_TCK)), 1)),
             meminfo: meminfo, vmstat: counters, pressure: pressure, slab: slab, dcache: dcache,
-            buddy: buddy, numa: numa, unavailable: attempt.unavailable, filesRead: log.files)
+            buddy: buddy, numa: numa, processes: processes, cgroups: cgroups,
+            unavailable: attempt.unavailable, filesRead: log.files)
     }
 }

@@ -16,7 +16,18 @@ extension Memsleuth {
 
         @OptionGroup var global: GlobalOptions
 
-        var request: SnapshotRequest { SnapshotRequest(root: global.root) }
+        @Option(name: .long, help: ArgumentHelp(
+            "How many processes to list, by resident memory (totals cover all).", valueName: "N"))
+        var top: Int = SnapshotView.defaultProcessCount
+
+        @Flag(name: .long, help: "Leave out the per-process sweep and the cgroups (faster on busy hosts).")
+        var systemOnly = false
+
+        func validate() throws {
+            guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+        }
+
+        var request: SnapshotRequest { SnapshotRequest(root: global.root, top: top, systemOnly: systemOnly) }
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 { try request.run(context) }
     }
@@ -26,10 +37,14 @@ extension Memsleuth {
 /// the output is JSON either way.
 struct SnapshotRequest: Equatable {
     var root: String
+    var top = SnapshotView.defaultProcessCount
+    var systemOnly = false
 
     func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
         let root = try GlobalRequest(root: root, json: true).procRoot(context.environment)
-        let snapshot = SnapshotCollector(root: root).collect()
+        let snapshot = SnapshotCollector(
+            root: root, includeProcesses: !systemOnly, includeCgroups: !systemOnly
+        ).collect()
         guard snapshot.hasMemoryData else {
             let first = snapshot.unavailable.first
             // One line: where, the first cause, and what --root should look like.
@@ -37,7 +52,7 @@ struct SnapshotRequest: Equatable {
                 + (first.map { ": " + $0.line } ?? "")
                 + (root.isLive ? "" : "; --root wants a directory laid out like /, e.g. a bundle's samples/0000"))
         }
-        context.out.write(SnapshotView.json(snapshot).rendered() + "\n")
+        context.out.write(SnapshotView.json(snapshot, processCount: top).rendered() + "\n")
         return 0
     }
 }

@@ -10,7 +10,10 @@ public enum SnapshotView {
     /// The document's format name; a reader checks it before anything else.
     public static let format = "memsleuth-snapshot/1"
 
-    public static func json(_ snapshot: Snapshot) -> JSONValue {
+    /// How many processes the document lists (totals cover them all).
+    public static let defaultProcessCount = 20
+
+    public static func json(_ snapshot: Snapshot, processCount: Int = defaultProcessCount) -> JSONValue {
         .object([
             ("format", .string(format)),
             ("time", .string(snapshot.time.rfc3339)),
@@ -28,6 +31,8 @@ public enum SnapshotView {
             ("dcache", snapshot.dcache.hasNoCaches ? .null : DcacheView.json(snapshot.dcache)),
             ("buddy", buddy(snapshot)),
             ("numa", numa(snapshot)),
+            ("processes", snapshot.processTable(top: processCount).map(PsView.json) ?? .null),
+            ("cgroups", snapshot.cgroups.map(CgroupView.json) ?? .null),
             ("unavailable", .array(snapshot.unavailable.map(\.json))),
         ])
     }

@@ -7,7 +7,7 @@ import TestSupport
 /// exactly what its own command prints with --json.
 @Suite struct SnapshotCommandTests {
     static let keys = ["format", "time", "host", "meminfo", "free", "vmstat", "pressure", "slab", "dcache",
-                       "buddy", "numa", "unavailable"]
+                       "buddy", "numa", "processes", "cgroups", "unavailable"]
 
     static func document(_ arguments: [String], environment: CommandEnvironment = CommandEnvironment()) throws -> [String: Any] {
         let result = Invocation.capture(["snapshot"] + arguments, environment: environment)
@@ -132,5 +132,36 @@ import TestSupport
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("{\n  \"format\": \"memsleuth-snapshot/1\","))
         #expect(result.stdout.hasSuffix("}\n"))
+    }
+}
+
+@Suite struct SnapshotProcessPartsTests {
+    @Test func listsTheTopProcessesWithTotalsOverAll() throws {
+        let tree = Fixtures.directory + "/processes/linux-6.18-sandbox"
+        let result = Invocation.capture(["snapshot", "--root", tree, "--top", "2"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let processes = try #require(document["processes"] as? [String: Any])
+        let rows = try #require(processes["processes"] as? [[String: Any]])
+        #expect(rows.count == 2)
+        let totals = try #require(processes["totals"] as? [String: Any])
+        #expect((totals["processes"] as? Int ?? 0) > 2, "totals cover every process, not only the rows listed")
+        #expect(document.keys.contains("cgroups"))
+    }
+
+    @Test func systemOnlyLeavesProcessesAndCgroupsNull() throws {
+        let result = Invocation.capture(["snapshot", "--root", Fixtures.kernelPath("linux-5.15-ubuntu22"), "--system-only"])
+        #expect(result.exitCode == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(document["processes"] is NSNull)
+        #expect(document["cgroups"] is NSNull)
+    }
+
+    @Test func liveSnapshotHasProcessesAndCgroups() throws {
+        let result = Invocation.capture(["snapshot"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let processes = try #require(document["processes"] as? [String: Any])
+        #expect(((processes["processes"] as? [Any])?.count ?? 0) > 0)
+        #expect(document["cgroups"] is [String: Any])
     }
 }
