@@ -29,5 +29,14 @@ let package = Package(
             ],
             path: "Benchmarks/SnapshotBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "ProcessBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "KernelFiles", package: "memsleuth"),
+                .product(name: "MemoryModel", package: "memsleuth"),
+            ],
+            path: "Benchmarks/ProcessBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )
