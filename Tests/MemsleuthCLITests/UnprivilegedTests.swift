@@ -35,4 +35,29 @@ struct UnprivilegedTests {
         let result = try ExternalCommand.run(BuiltBinary.path, ["free", "--no-such-flag"], asUser: "65534")
         #expect(result.exitCode == 64)
     }
+
+    /// Every system-wide view answers without root, exit 0.
+    @Test(arguments: [["free"], ["vmstat"], ["vmstat", "-s"], ["dcache"], ["numa"], ["buddy"], ["meminfo"],
+                      ["cgroups"], ["free", "--json"], ["buddy", "--json"], ["numa", "--json"]])
+    func viewsAnswerWithoutRoot(_ arguments: [String]) throws {
+        let result = try ExternalCommand.run(BuiltBinary.path, arguments, asUser: "65534")
+        #expect(result.exitCode == 0, "\(arguments): \(result.stderr)")
+        #expect(!result.stdout.isEmpty)
+    }
+
+    /// pagetypeinfo is root-only since 5.6: buddy still answers and says so.
+    @Test func buddySaysWhatItCouldNotRead() throws {
+        let result = try ExternalCommand.run(BuiltBinary.path, ["buddy"], asUser: "65534")
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("/proc/pagetypeinfo: permission denied"))
+    }
+
+    /// Other users' processes: counted and explained, own processes shown.
+    @Test func psShowsOwnProcessesAndCountsTheRest() throws {
+        let result = try ExternalCommand.run(BuiltBinary.path, ["ps"], asUser: "65534")
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("nobody"))
+        #expect(result.stdout.contains("unreadable:"))
+        #expect(result.stdout.contains("other users' processes need root"))
+    }
 }
