@@ -73,11 +73,11 @@ extension Evidence {
 
     /// A /proc/meminfo size, named as the kernel names it.
     static func meminfo(_ name: String, _ bytes: UInt64?) -> Evidence {
-        Evidence(name: name, value: bytes.map(Double.init), unit: .bytes, source: meminfoSource)
+        Evidence(name: name, value: bytes.map { Double($0) }, unit: .bytes, source: meminfoSource)
     }
 
     static func bytes(_ name: String, _ bytes: UInt64?, source: String, text: String? = nil) -> Evidence {
-        Evidence(name: name, value: bytes.map(Double.init), unit: .bytes, source: source, text: text)
+        Evidence(name: name, value: bytes.map { Double($0) }, unit: .bytes, source: source, text: text)
     }
 
     static func percent(_ name: String, _ value: Double?, source: String, text: String? = nil) -> Evidence {
@@ -85,7 +85,7 @@ extension Evidence {
     }
 
     static func count(_ name: String, _ value: UInt64?, source: String, text: String? = nil) -> Evidence {
-        Evidence(name: name, value: value.map(Double.init), unit: .count, source: source, text: text)
+        Evidence(name: name, value: value.map { Double($0) }, unit: .count, source: source, text: text)
     }
 
     static func text(_ name: String, _ text: String, source: String) -> Evidence {

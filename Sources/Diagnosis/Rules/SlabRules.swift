@@ -21,7 +21,7 @@ enum SlabRules {
             evidence.append(.bytes("largest reclaimable cache", largest.bytes, source: Snapshot.slabinfoSource, text: largest.name))
             detail += "; the largest reclaimable cache is \(largest.name) with \(humanBytes(largest.bytes))"
         }
-        if let trend = Trend(context.samples, { $0.meminfo?.sReclaimable.map(Double.init) }) {
+        if let trend = Trend(context.samples, { $0.meminfo?.sReclaimable.map { Double($0) } }) {
             evidence.append(Evidence(name: "SReclaimable growth", value: trend.perHour, unit: .bytes, source: "derived: /proc/meminfo",
                                      text: "bytes per hour over \(trend.sampleCount) samples"))
             detail += ", growing by \(humanBytes(UInt64(max(trend.perHour, 0)))) per hour"
@@ -54,7 +54,7 @@ enum SlabRules {
               let memTotal = context.memTotal else { return nil }
         let share = Double(unreclaimable) / Double(memTotal) * 100
         var level = severity(share, warn: 10, crit: 25)
-        let trend = Trend(context.samples) { $0.meminfo?.sUnreclaim.map(Double.init) }
+        let trend = Trend(context.samples) { $0.meminfo?.sUnreclaim.map { Double($0) } }
         var detail = "Unreclaimable slab holds \(humanBytes(unreclaimable)) (\(oneDecimal(share)) % of RAM)"
         var evidence: [Evidence] = [
             .meminfo("SUnreclaim", unreclaimable),
