@@ -37,8 +37,8 @@ public enum DoctorView {
     static func usedLines(_ used: UsedMemory) -> String {
         let avail = used.availableSource == .memAvailable ? "MemTotal - MemAvailable" : "MemTotal - MemFree, no MemAvailable on this kernel"
         return "Used: \(percent(used.withReclaimableSlabPercent)) counting reclaimable slab "
-            + "(\(CheckView.gib(used.withReclaimableSlab)) of \(CheckView.gib(used.total))); "
-            + "procps free: \(percent(used.procpsPercent)) (\(avail))\n"
+            + "(\(CheckView.gib(used.withReclaimableSlab)) of \(CheckView.gib(used.total)))\n"
+            + wrap("procps free: \(percent(used.procpsPercent)) (\(avail))", indent: 6, hanging: 8)
     }
 
     static func findingText(_ finding: Finding, color: Bool) -> String {
