@@ -102,14 +102,14 @@ enum DentryRules {
         }
         guard let trend, trend.perHour / Double(memTotal) * 100 >= growthPercentPerHour else { return nil }
         let what = kernelCounts ? "negative dentries (nr_negative)" : "the dentry cache (this kernel does not count negative dentries)"
-        var detail = "\(what.prefix(1).uppercased() + what.dropFirst()) grew by \(humanBytes(UInt64(trend.perHour))) per hour over \(trend.sampleCount) samples (\(oneDecimal(trend.spanSeconds / 3600)) hours)."
+        var detail = "\(what.prefix(1).uppercased() + what.dropFirst()) grew by \(humanBytes(clampedBytes(trend.perHour))) per hour over \(trend.sampleCount) samples (\(oneDecimal(trend.spanSeconds / 3600)) hours)."
         var level = Severity.warning
         var evidence: [Evidence] = [
             Evidence(name: kernelCounts ? "negative dentry growth" : "dentry cache growth", value: trend.perHour, unit: .bytes,
                      source: kernelCounts ? "derived: \(dentryStateSource)" : "derived: \(Snapshot.slabinfoSource)",
                      text: "bytes per hour"),
-            .bytes("at the first sample", UInt64(max(trend.first, 0)), source: "history"),
-            .bytes("now", UInt64(max(trend.last, 0)), source: "history"),
+            .bytes("at the first sample", clampedBytes(trend.first), source: "history"),
+            .bytes("now", clampedBytes(trend.last), source: "history"),
         ]
         if let used = context.used {
             let target = context.thresholds.critPercent / 100 * Double(used.total)
@@ -124,7 +124,7 @@ enum DentryRules {
                 level = .critical
             }
         }
-        return issue.finding(level, title: "The dentry cache grows by \(humanBytes(UInt64(trend.perHour))) per hour",
+        return issue.finding(level, title: "The dentry cache grows by \(humanBytes(clampedBytes(trend.perHour))) per hour",
                              evidence: evidence, detail: detail)
     }
 }

@@ -121,3 +121,10 @@ func oneDecimal(_ value: Double) -> String {
     let fraction = abs(Int64(tenths) % 10)
     return (tenths < 0 && whole == 0 ? "-" : "") + "\(whole).\(fraction)"
 }
+
+/// A derived figure (a rate, a regression value) as bytes: negative, NaN
+/// and out-of-range values saturate instead of trapping.
+func clampedBytes(_ value: Double) -> UInt64 {
+    guard value.isFinite, value > 0 else { return 0 }
+    return value >= 1.8e19 ? UInt64.max : UInt64(value)
+}

@@ -24,7 +24,7 @@ enum SlabRules {
         if let trend = Trend(context.samples, { $0.meminfo?.sReclaimable.map { Double($0) } }) {
             evidence.append(Evidence(name: "SReclaimable growth", value: trend.perHour, unit: .bytes, source: "derived: /proc/meminfo",
                                      text: "bytes per hour over \(trend.sampleCount) samples"))
-            detail += ", growing by \(humanBytes(UInt64(max(trend.perHour, 0)))) per hour"
+            detail += ", growing by \(humanBytes(clampedBytes(trend.perHour))) per hour"
         }
         return issue.finding(level, title: "Reclaimable slab holds \(oneDecimal(share)) % of RAM", evidence: evidence,
                              detail: detail + ".")
@@ -66,7 +66,7 @@ enum SlabRules {
                                      text: "bytes per hour over \(trend.sampleCount) samples"))
             if percentPerHour >= leakPercentPerHour {
                 level = max(level ?? .warning, .warning)
-                detail += ", growing by \(humanBytes(UInt64(trend.perHour))) per hour"
+                detail += ", growing by \(humanBytes(clampedBytes(trend.perHour))) per hour"
             }
         }
         guard let level else { return nil }
