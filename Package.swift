@@ -27,7 +27,9 @@ let package = Package(
             dependencies: [.product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: strict),
         .target(name: "MemoryModel", dependencies: ["KernelFiles"], swiftSettings: strict),
-        .target(name: "Diagnosis", dependencies: ["MemoryModel"], swiftSettings: strict),
+        .target(
+            name: "Diagnosis", dependencies: ["MemoryModel"],
+            resources: [.embedInCode("KnowledgeBase/known-issues.json")], swiftSettings: strict),
         .target(name: "Rendering", dependencies: ["MemoryModel", "Diagnosis"], swiftSettings: strict),
         .target(
             name: "MemsleuthCLI",
