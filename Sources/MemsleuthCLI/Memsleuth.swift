@@ -11,11 +11,12 @@ public struct Memsleuth: ParsableCommand {
             bundle or a fixture tree. Sizes in --json output are bytes.
             """,
         version: MemsleuthVersion.current,
+        // CLI.md: `memsleuth` with no subcommand is `memsleuth doctor`.
         subcommands: [
             Meminfo.self, Free.self, Vmstat.self, Slabtop.self, Dcache.self, Numa.self, Buddy.self,
-            Snapshot.self, Ps.self, Smaps.self, Layout.self, Pagemap.self, Cgroups.self,
-
-        ])
+            Snapshot.self, Ps.self, Smaps.self, Layout.self, Pagemap.self, Cgroups.self, Doctor.self, Check.self,
+        ],
+        defaultSubcommand: Doctor.self)
 
     public init() {}
 }
