@@ -68,10 +68,10 @@ struct AccountContext {
 
     func field(_ name: String) -> UInt64? { meminfo[name] }
 
-    func child(_ name: String, label: String, note: String? = nil) -> MemoryAccount.Part? {
+    /// A meminfo field as a child part; nil when this kernel does not print it.
+    func child(_ name: String, key: String, label: String, note: String? = nil) -> MemoryAccount.Part? {
         guard let bytes = field(name) else { return nil }
-        return MemoryAccount.Part(key: name.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" },
-                                  label: label, bytes: bytes, source: "/proc/meminfo \(name)", note: note)
+        return MemoryAccount.Part(key: key, label: label, bytes: bytes, source: "/proc/meminfo \(name)", note: note)
     }
 
     /// Cached counts every page of the page cache except swap cache and
@@ -97,11 +97,11 @@ struct AccountContext {
             bytes = file.addingReportingOverflow(buffers ?? 0).partialValue
         }
         let children = [
-            child("Buffers", label: "buffers", note: "block device pages (file system metadata)"),
-            child("Active(file)", label: "active file"),
-            child("Inactive(file)", label: "inactive file"),
-            child("Dirty", label: "dirty", note: "waiting to be written back"),
-            child("Writeback", label: "writeback", note: "being written now"),
+            child("Buffers", key: "buffers", label: "buffers", note: "block device pages (file system metadata)"),
+            child("Active(file)", key: "active_file", label: "active file"),
+            child("Inactive(file)", key: "inactive_file", label: "inactive file"),
+            child("Dirty", key: "dirty", label: "dirty", note: "waiting to be written back"),
+            child("Writeback", key: "writeback", label: "writeback", note: "being written now"),
         ].compactMap { $0 }
         return MemoryAccount.Part(key: "page_cache", label: "page cache", bytes: bytes,
                                   source: "/proc/meminfo Cached - Shmem + Buffers", children: children, note: note)
@@ -116,7 +116,7 @@ struct AccountContext {
                                source: "statfs(2) used blocks",
                                note: $0.sizeBytes.map { "size limit " + String($0) + " bytes" })
         }
-        if let huge = child("ShmemHugePages", label: "shmem huge pages") { children.append(huge) }
+        if let huge = child("ShmemHugePages", key: "shmem_huge_pages", label: "shmem huge pages") { children.append(huge) }
         return MemoryAccount.Part(
             key: "shmem", label: "shmem/tmpfs", bytes: field("Shmem"), source: "/proc/meminfo Shmem", children: children,
             note: "tmpfs and devtmpfs files, shared anonymous mappings and SysV/POSIX shared memory; freed only when deleted or unmapped")
@@ -129,17 +129,19 @@ struct AccountContext {
     /// shared pages and need not add up to the part.
     func anonymous() -> MemoryAccount.Part {
         var children: [MemoryAccount.Part] = []
-        if let huge = child("AnonHugePages", label: "transparent huge pages") { children.append(huge) }
+        if let huge = child("AnonHugePages", key: "anon_huge_pages", label: "transparent huge pages") { children.append(huge) }
         let rows = (input.processes?.rows ?? []).filter { ($0.uss ?? $0.res) != nil }
         let top = rows.sorted { left, right in
             let a = left.uss ?? left.res ?? 0, b = right.uss ?? right.res ?? 0
             return a != b ? a > b : left.pid < right.pid
         }.prefix(Self.topProcesses)
+        // The sweep sums smaps before 4.14 (no smaps_rollup).
+        let smapsFile = release.map { $0.isAtLeast(4, 14) } == false ? "smaps" : "smaps_rollup"
         for row in top {
             let usesUSS = row.uss != nil
             children.append(MemoryAccount.Part(
                 key: "process", label: "pid \(row.pid) \(row.command)", bytes: row.uss ?? row.res,
-                source: usesUSS ? "/proc/\(row.pid)/smaps_rollup Private_*" : "/proc/\(row.pid)/status VmRSS",
+                source: usesUSS ? "/proc/\(row.pid)/\(smapsFile) Private_*" : "/proc/\(row.pid)/status VmRSS",
                 note: usesUSS ? "USS" : "RSS (no smaps figures)"))
         }
         return MemoryAccount.Part(
@@ -202,8 +204,8 @@ struct AccountContext {
         if let secondary = field("SecPageTables") {
             bytes = (bytes ?? 0).addingReportingOverflow(secondary).partialValue
             source += " + SecPageTables"
-            if let own = child("PageTables", label: "process page tables") { children.append(own) }
-            if let sec = child("SecPageTables", label: "secondary (KVM, IOMMU)") { children.append(sec) }
+            if let own = child("PageTables", key: "process_page_tables", label: "process page tables") { children.append(own) }
+            if let sec = child("SecPageTables", key: "secondary_page_tables", label: "secondary (KVM, IOMMU)") { children.append(sec) }
         }
         return MemoryAccount.Part(key: "page_tables", label: "page tables", bytes: bytes, source: source,
                                   children: children, note: "grow with mapped memory and process count")
@@ -253,7 +255,7 @@ struct AccountContext {
         let children = [("HugePages_Total", "total"), ("HugePages_Free", "free"), ("HugePages_Rsvd", "reserved"),
                         ("HugePages_Surp", "surplus")].compactMap { name, label -> MemoryAccount.Part? in
             guard let bytes = pool(name) else { return nil }
-            return MemoryAccount.Part(key: name.lowercased(), label: label + " (\(field(name) ?? 0) pages)", bytes: bytes,
+            return MemoryAccount.Part(key: "huge_pages_" + label, label: label + " (\(field(name) ?? 0) pages)", bytes: bytes,
                                       source: "/proc/meminfo \(name) × Hugepagesize")
         }
         if let all = field("Hugetlb") {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import KernelFiles
 import MemoryModel
 
@@ -86,19 +89,23 @@ public struct SuspectScanner {
         return triggers.isEmpty ? [] : paths.sorted()
     }
 
+    /// The trigger names as bytes, once.
+    private static let needles: [[UInt8]] = triggerLibraries.map { Array($0.utf8) }
+
     /// True when the bytes hold "libnss3.so", "libsoftokn3.so" or
-    /// "libnssdbm3.so": one pass, stopping at the first.
+    /// "libnssdbm3.so": memchr(3) to each "l" (never in maps' hex, permission
+    /// or device columns), memcmp(3) of the names there; stops at the first.
     static func containsTrigger(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let needles = triggerLibraries.map { Array($0.utf8) }
-        let l = UInt8(ascii: "l")
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            if bytes[index] == l {
-                for needle in needles where index + needle.count <= bytes.endIndex {
-                    if bytes[index..<(index + needle.count)].elementsEqual(needle) { return true }
-                }
+        guard let base = bytes.baseAddress else { return false }
+        let end = base + bytes.count
+        var cursor = base
+        while cursor < end, let found = memchr(cursor, Int32(UInt8(ascii: "l")), end - cursor) {
+            let at = UnsafeRawPointer(found)
+            for needle in needles where end - at >= needle.count {
+                let same = needle.withUnsafeBytes { n in n.baseAddress.map { memcmp(at, $0, n.count) == 0 } ?? false }
+                if same { return true }
             }
-            index += 1
+            cursor = at + 1
         }
         return false
     }

@@ -112,6 +112,29 @@ enum Incidents {
         }
     }
 
+    // Live parity with df: every tmpfs we list, df lists with the same size;
+    // used moves (other processes write /dev/shm), so ours, df's, ours again,
+    // and df's must lie between the two readings of ours.
+    @Test func liveTmpfsAgreesWithDf() throws {
+        guard ExternalCommand.exists("df") else { return }
+        let before = TmpfsMount.gather(root: ProcRoot(), buffer: ReadBuffer()).mounts
+        let df = try ExternalCommand.run("df", ["-B1", "--output=target,used,size", "-t", "tmpfs", "-t", "devtmpfs"])
+        let after = TmpfsMount.gather(root: ProcRoot(), buffer: ReadBuffer()).mounts
+        var theirs: [String: (used: UInt64, size: UInt64)] = [:]
+        for line in df.stdout.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, let used = UInt64(fields[1]), let size = UInt64(fields[2]) else { continue }
+            theirs[String(fields[0])] = (used, size)
+        }
+        for mount in before {
+            guard let size = mount.sizeBytes, let used = mount.usedBytes else { continue }
+            let other = try #require(theirs[mount.mountPoint], "df lists \(mount.mountPoint)")
+            #expect(other.size == size)
+            let later = after.first { $0.mountPoint == mount.mountPoint }?.usedBytes ?? used
+            #expect(min(used, later) <= other.used && other.used <= max(used, later), "\(mount.mountPoint)")
+        }
+    }
+
     // Live: this test process maps no NSS; if any process is a suspect its
     // chain ends at pid 1 or at a parent outside this pid namespace.
     @Test func liveSuspects() {
