@@ -7,8 +7,9 @@ extension DiagnosisInput {
     /// `memsleuth ps`), the suspects among those processes
     /// (`SuspectScanner`: NSS mapped or a curl, with environment and parent
     /// chain), the memory cgroups (`CgroupTree.read`) and the tmpfs mounts.
-    /// Never fails: what cannot be read is in `unavailable` (the snapshot's
-    /// own failures stay in `snapshot.unavailable`).
+    /// Never fails: what cannot be read is in `unavailable` (the cgroup
+    /// tree's and tmpfs' failures; the snapshot's own stay in
+    /// `snapshot.unavailable`, per-process files in `processes.unavailable`).
     ///
     /// - Parameters:
     ///   - scansProcesses: false skips the sweep and suspects (a caller that
@@ -36,6 +37,7 @@ extension DiagnosisInput {
         }
 
         let cgroups = CgroupTree.read(root: root, buffer: buffer)
+        unavailable += cgroups.unavailable
         let tmpfs = TmpfsMount.gather(root: root, buffer: buffer)
         unavailable += tmpfs.unavailable
         return DiagnosisInput(

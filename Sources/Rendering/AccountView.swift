@@ -43,7 +43,8 @@ public enum AccountView {
                 table.append(["  " + child.label, size(child.bytes), percent(child.bytes, total), "", child.source])
             }
         }
-        var out = "MemTotal " + ByteFormatter.human(total) + " (" + String(total) + " bytes), parts add up to it\n"
+        var out = "MemTotal " + ByteFormatter.human(total) + " (" + String(total) + " bytes)"
+        out += account.sum == total ? ", split into parts that add up to it\n" : "; the parts overlap and exceed it (see unaccounted)\n"
         out += table.rendered()
         if notes {
             for part in account.parts {

@@ -2,6 +2,7 @@
 import KernelFiles
 import MemoryModel
 import SystemPackage
+import Foundation
 import Testing
 import TestSupport
 
@@ -133,6 +134,37 @@ enum Incidents {
             let later = after.first { $0.mountPoint == mount.mountPoint }?.usedBytes ?? used
             #expect(min(used, later) <= other.used && other.used <= max(used, later), "\(mount.mountPoint)")
         }
+    }
+
+    // Live: a child of this test that maps NSS (preloaded into sleep) with
+    // NSS_SDB_USE_CACHE=yes is found, with the value, both libraries, and
+    // this test process among its ancestors. Killed at the end.
+    @Test func liveNSSChild() throws {
+        let directory = "/usr/lib/x86_64-linux-gnu/"
+        guard access(directory + "libnss3.so", R_OK) == 0, access(directory + "libsoftokn3.so", R_OK) == 0 else { return }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        child.arguments = ["300"]
+        child.environment = ["NSS_SDB_USE_CACHE": "yes", "LD_PRELOAD": directory + "libnss3.so:" + directory + "libsoftokn3.so"]
+        try child.run()
+        defer { kill(child.processIdentifier, SIGKILL); child.waitUntilExit() }
+        let pid = child.processIdentifier
+        // Wait for the exec and the preload (maps then names the libraries).
+        let buffer = ReadBuffer()
+        for _ in 0..<200 {
+            if (try? ProcRoot().read("proc/\(pid)/maps", into: buffer)) != nil,
+               buffer.withBytes({ SuspectScanner.containsTrigger($0) }) { break }
+            usleep(10_000)
+        }
+        let input = DiagnosisInput.gather(root: ProcRoot())
+        let found = try #require(input.suspects.first { $0.pid == pid })
+        #expect(found.command == "sleep")
+        #expect(found.cmdline == "/bin/sleep 300")
+        #expect(found.environment == ["NSS_SDB_USE_CACHE": "yes"])
+        #expect(found.mappedLibraries.contains(directory + "libnss3.so"))
+        #expect(found.mappedLibraries.contains(directory + "libsoftokn3.so"))
+        #expect(found.ancestors.first?.pid == getpid())
+        #expect(found.ancestors.last?.pid == 1 || found.ancestors.count < 64)
     }
 
     // Live: this test process maps no NSS; if any process is a suspect its

@@ -22,8 +22,8 @@ import TestSupport
         ])
     }
 
-    // The live host: read twice around the account (meminfo moves), the sum
-    // equals the MemTotal it was computed from, which never moves.
+    // The live host: the parts come from one reading of /proc/meminfo, so
+    // they add up to its MemTotal exactly however the figures move.
     @Test func liveSumsToMemTotal() throws {
         let account = MemoryAccount(DiagnosisInput.gather(root: ProcRoot(), scansProcesses: false))
         let total = try #require(account.total)

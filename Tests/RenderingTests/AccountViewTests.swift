@@ -62,3 +62,11 @@ import TestSupport
         #expect(AccountView.bar(nil, unicode: false) == "")
     }
 }
+
+/// Prints this host's account (MEMSLEUTH_TIMING=1), to eyeball a true account.
+@Suite struct LiveAccountPrint {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["MEMSLEUTH_TIMING"] == "1"))
+    func printLive() {
+        print(AccountView.text(MemoryAccount(DiagnosisInput.gather(root: ProcRoot()))))
+    }
+}
