@@ -119,7 +119,7 @@ struct AccountContext {
         if let huge = child("ShmemHugePages", key: "shmem_huge_pages", label: "shmem huge pages") { children.append(huge) }
         return MemoryAccount.Part(
             key: "shmem", label: "shmem/tmpfs", bytes: field("Shmem"), source: "/proc/meminfo Shmem", children: children,
-            note: "tmpfs and devtmpfs files, shared anonymous mappings and SysV/POSIX shared memory; freed only when deleted or unmapped")
+            note: "tmpfs and devtmpfs files, shared anonymous mappings and SysV/POSIX shared memory; freed only when deleted or unmapped; a mount's used blocks include its swapped-out pages, which Shmem does not")
     }
 
     /// AnonPages: anonymous pages mapped into processes (heap, stacks,
@@ -243,7 +243,7 @@ struct AccountContext {
 
     /// The hugetlb pool: neither in MemFree (even when free) nor in
     /// AnonPages/Shmem. `Hugetlb` (4.16+) counts every page size;
-    /// HugePages_Total × Hugepagesize only the default one. Gigantic pages
+    /// HugePages_Total * Hugepagesize only the default one. Gigantic pages
     /// reserved at boot may lie outside MemTotal.
     func hugePages() -> MemoryAccount.Part {
         let size = field("Hugepagesize")
@@ -256,14 +256,14 @@ struct AccountContext {
                         ("HugePages_Surp", "surplus")].compactMap { name, label -> MemoryAccount.Part? in
             guard let bytes = pool(name) else { return nil }
             return MemoryAccount.Part(key: "huge_pages_" + label, label: label + " (\(field(name) ?? 0) pages)", bytes: bytes,
-                                      source: "/proc/meminfo \(name) × Hugepagesize")
+                                      source: "/proc/meminfo \(name) * Hugepagesize")
         }
         if let all = field("Hugetlb") {
             return MemoryAccount.Part(key: "huge_pages", label: "huge pages", bytes: all, source: "/proc/meminfo Hugetlb",
                                       children: children, note: "the hugetlb pool, every page size; reserved for applications that map it")
         }
         return MemoryAccount.Part(key: "huge_pages", label: "huge pages", bytes: pool("HugePages_Total"),
-                                  source: "/proc/meminfo HugePages_Total × Hugepagesize", children: children,
+                                  source: "/proc/meminfo HugePages_Total * Hugepagesize", children: children,
                                   note: "the hugetlb pool of the default size; reserved for applications that map it")
     }
 

@@ -29,7 +29,7 @@ public enum AccountView {
     }
 
     /// The table: PART, SIZE, SHARE, a bar for top-level parts, SOURCE;
-    /// children indented under their part. `unicode` draws the bar with
+    /// children indented under their part (those of 0 bytes left out). `unicode` draws the bar with
     /// eighth blocks (`████▌`), else with `#` per whole cell. `notes` adds
     /// each part's note below the table.
     public static func text(_ account: MemoryAccount, unicode: Bool = true, notes: Bool = true) -> String {
@@ -39,7 +39,8 @@ public enum AccountView {
         for part in account.parts {
             table.append([part.label, size(part.bytes), percent(part.bytes, total),
                           bar(share(part.bytes, total), unicode: unicode), part.source])
-            for child in part.children {
+            // A child of 0 bytes says nothing in the table (JSON keeps it).
+            for child in part.children where child.bytes != 0 {
                 table.append(["  " + child.label, size(child.bytes), percent(child.bytes, total), "", child.source])
             }
         }
