@@ -17,27 +17,21 @@ extension DiagnosisInput {
     ///   - scansMaps: false skips reading every process's `maps` (curls are
     ///     still found by name); for measuring what that scan costs.
     public static func gather(root: ProcRoot, scansProcesses: Bool = true, scansMaps: Bool = true) -> DiagnosisInput {
-        let snapshot = SnapshotCollector(root: root).collect()
+        // The snapshot sweeps the processes and walks the cgroups once; the
+        // doctor reuses both rather than reading /proc twice.
+        let snapshot = SnapshotCollector(root: root, includeProcesses: scansProcesses, includeCgroups: true).collect()
         let buffer = ReadBuffer()
         var unavailable: [Unavailable] = []
 
-        var processes: ProcessSweep?
+        let processes = snapshot.processes
         var suspects: [ProcessEvidence] = []
-        if scansProcesses {
-            let sweeper = ProcessSweeper(root: root, pageSize: snapshot.pageSizeBytes, buffer: buffer)
-            do throws(ReadError) {
-                let sweep = try sweeper.sweep()
-                processes = sweep
-                var scanner = SuspectScanner(root: root, buffer: buffer)
-                scanner.scansMaps = scansMaps
-                suspects = scanner.scan(sweep.rows)
-            } catch {
-                unavailable.append(Unavailable(relative: "proc", error: .read(error)))
-            }
+        if scansProcesses, let sweep = processes {
+            var scanner = SuspectScanner(root: root, buffer: buffer)
+            scanner.scansMaps = scansMaps
+            suspects = scanner.scan(sweep.rows)
         }
 
-        let cgroups = CgroupTree.read(root: root, buffer: buffer)
-        unavailable += cgroups.unavailable
+        let cgroups = snapshot.cgroups
         let tmpfs = TmpfsMount.gather(root: root, buffer: buffer)
         unavailable += tmpfs.unavailable
         return DiagnosisInput(

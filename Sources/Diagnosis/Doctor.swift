@@ -55,7 +55,7 @@ public enum Doctor {
         findings = sorted(findings)
         let verdict: Severity? = input.snapshot.hasMemoryData ? (findings.map(\.severity).max() ?? .ok) : nil
         return DoctorReport(findings: findings, verdict: verdict, used: context.used, host: input.snapshot.host,
-                            time: input.snapshot.time, meminfo: input.snapshot.meminfo, account: account,
+                            time: input.snapshot.time, meminfo: input.snapshot.meminfo, account: account ?? context.account,
                             unavailable: unavailable)
     }
 

@@ -131,7 +131,10 @@ public final class ProcessSweeper {
         if readsCgroup {
             switch attempt("proc/\(pid)/cgroup", &sweep, { () throws(SourceError) in try root.processCgroup(pid, buffer: buffer) }) {
             case .value(let cgroup): row.cgroup = cgroup.memoryPath
-            case .gone: sweep.vanished += 1; return
+            // No cgroup file (a kernel without CONFIG_CGROUPS, a capture that
+            // left it out) or the process exited after its figures were read:
+            // the row stands, without a cgroup.
+            case .gone: break
             case .refused: refused = true
             case .failed: break
             }

@@ -31,11 +31,14 @@ public enum AccountView {
     /// The table: PART, SIZE, SHARE, a bar for top-level parts, SOURCE;
     /// children indented under their part (those of 0 bytes left out). `unicode` draws the bar with
     /// eighth blocks (`████▌`), else with `#` per whole cell. `notes` adds
-    /// each part's note below the table.
-    public static func text(_ account: MemoryAccount, unicode: Bool = true, notes: Bool = true) -> String {
+    /// each part's note below the table. `sources: false` leaves the SOURCE
+    /// column out, for a view that must fit 78 columns (the doctor's).
+    public static func text(_ account: MemoryAccount, unicode: Bool = true, notes: Bool = true,
+                            sources: Bool = true) -> String {
         guard let total = account.total else { return "memory account: /proc/meminfo MemTotal unknown\n" }
-        var table = TextTable([("PART", .left), ("SIZE", .right), ("SHARE", .right),
-                               ("", .left), ("SOURCE", .left)])
+        var columns: [(String, TextTable.Alignment)] = [("PART", .left), ("SIZE", .right), ("SHARE", .right), ("", .left)]
+        if sources { columns.append(("SOURCE", .left)) }
+        var table = TextTable(columns)
         for part in account.parts {
             table.append([part.label, size(part.bytes), percent(part.bytes, total),
                           bar(share(part.bytes, total), unicode: unicode), part.source])

@@ -10,9 +10,14 @@ public enum DoctorView {
 
     // MARK: text
 
-    public static func text(_ report: DoctorReport, color: Bool) -> String {
+    /// `unicode` draws the account's bars with block characters, `#` otherwise.
+    public static func text(_ report: DoctorReport, color: Bool, unicode: Bool = true) -> String {
         var out = header(report, color: color) + "\n"
         if let used = report.used { out += usedLines(used) }
+        if let account = report.account, account.total != nil {
+            out += "\nWhere the memory is:\n" + AccountView.text(account, unicode: unicode, notes: false, sources: false)
+            out += "(each part's source file and meaning: memsleuth doctor --json, \"account\")\n"
+        }
         if report.findings.isEmpty, report.verdict != nil { out += "\nNo findings: nothing in memory looks wrong.\n" }
         for finding in report.findings { out += "\n" + findingText(finding, color: color) }
         if !report.unavailable.isEmpty {
@@ -149,7 +154,7 @@ public enum DoctorView {
                 ("time", .string(report.time.rfc3339)),
             ])),
             ("used", usedJSON(report.used)),
-            ("account", report.account.map(accountJSON) ?? .null),
+            ("account", report.account.map(AccountView.json) ?? .null),
             ("findings", .array(report.findings.map(findingJSON))),
             ("unavailable", .array(report.unavailable.map(\.json))),
         ])
@@ -165,16 +170,6 @@ public enum DoctorView {
             ("procps_available_source", .string(used?.availableSource == .memAvailable ? "MemAvailable" : used == nil ? nil : "MemFree")),
             ("legacy_available_estimate_bytes", .uint(used?.legacyAvailableEstimate)),
         ])
-    }
-
-    static func accountJSON(_ account: MemoryAccount) -> JSONValue {
-        func partJSON(_ item: MemoryAccount.Part) -> JSONValue {
-            .object([
-                ("key", .string(item.key)), ("label", .string(item.label)), ("bytes", .uint(item.bytes)),
-                ("source", .string(item.source)), ("note", .string(item.note)), ("children", .array(item.children.map(partJSON))),
-            ])
-        }
-        return .object([("total_bytes", .uint(account.total)), ("parts", .array(account.parts.map(partJSON)))])
     }
 
     public static func findingJSON(_ finding: Finding) -> JSONValue {

@@ -39,6 +39,8 @@ public struct TextTable {
             case .right: text += padding + cell
             }
         }
+        // An empty last cell (a bar of 0) must not leave trailing blanks.
+        while text.hasSuffix(" ") { text.removeLast() }
         return text + "\n"
     }
 }

@@ -39,44 +39,16 @@ enum KernelMemoryRules {
     }
 
     static let unaccounted = Rule(id: "memory.unaccounted") { context, issue in
-        guard let meminfo = context.meminfo, let remainder = UnaccountedMemory.remainder(meminfo),
+        guard let part = context.account.part("unaccounted"), let remainder = part.bytes,
               let share = context.percentOfTotal(remainder), share >= 10 else { return nil }
+        var evidence: [Evidence] = [
+            .bytes("unaccounted", remainder, source: part.source, text: part.note),
+            .percent("share of MemTotal", share, source: "derived: /proc/meminfo"),
+        ]
+        if let meminfo = context.meminfo { evidence.append(.meminfo("VmallocUsed", meminfo["VmallocUsed"])) }
         return issue.finding(
             share >= 25 ? .critical : .warning,
             title: "\(humanBytes(remainder)) (\(oneDecimal(share)) % of RAM) is in no /proc/meminfo field",
-            evidence: [.bytes("unaccounted", remainder, source: "derived: /proc/meminfo", text: UnaccountedMemory.formula),
-                       .percent("share of MemTotal", share, source: "derived: /proc/meminfo"),
-                       .meminfo("VmallocUsed", meminfo["VmallocUsed"])])
-    }
-}
-
-/// The part of MemTotal no /proc/meminfo field accounts for. Computed here
-/// in one function until `MemoryAccount` (the accounting view) is merged;
-/// then its "unaccounted" part should replace this.
-enum UnaccountedMemory {
-    static let formula = "MemTotal - MemFree - Active - Inactive - Unevictable - Slab - KernelStack - PageTables - Percpu - VmallocUsed - Hugetlb"
-
-    /// The LRU lists (Active, Inactive, Unevictable) hold every page-cache,
-    /// Buffers, Shmem and anonymous page, so those are not added again.
-    /// Hugetlb (4.16+) or HugePages_Total x Hugepagesize. VmallocUsed counts
-    /// ioremap areas on old kernels and is 0 in 4.1–5.2, so the remainder is
-    /// clamped at 0. nil without MemTotal, MemFree and the LRU lists.
-    static func remainder(_ meminfo: Meminfo) -> UInt64? {
-        guard let total = meminfo.memTotal, let free = meminfo.memFree, let active = meminfo["Active"],
-              let inactive = meminfo["Inactive"] else { return nil }
-        var hugetlb = meminfo["Hugetlb"]
-        if hugetlb == nil, let pages = meminfo["HugePages_Total"], let size = meminfo["Hugepagesize"] {
-            let (bytes, overflow) = pages.multipliedReportingOverflow(by: size)
-            hugetlb = overflow ? nil : bytes
-        }
-        let parts: [UInt64?] = [free, active, inactive, meminfo["Unevictable"], meminfo.slab, meminfo["KernelStack"],
-                                meminfo["PageTables"], meminfo["Percpu"], meminfo["VmallocUsed"], hugetlb]
-        var accounted: UInt64 = 0
-        for part in parts {
-            let (sum, overflow) = accounted.addingReportingOverflow(part ?? 0)
-            guard !overflow else { return nil }
-            accounted = sum
-        }
-        return accounted < total ? total - accounted : 0
+            evidence: evidence)
     }
 }

@@ -20,10 +20,13 @@ public struct RuleContext: Sendable {
     public var input: DiagnosisInput
     public var thresholds: DoctorThresholds
     public var used: UsedMemory?
+    /// MemTotal split into parts that add up; the rules read shares from it.
+    public var account: MemoryAccount
 
     public init(input: DiagnosisInput, thresholds: DoctorThresholds) {
         self.input = input
         self.thresholds = thresholds
+        self.account = MemoryAccount(input)
         self.used = input.snapshot.meminfo.flatMap {
             UsedMemory($0, minFreeBytes: input.snapshot.dcache.sysctls?.minFreeBytes)
         }
