@@ -15,13 +15,14 @@ public struct BundleManifest: Sendable, Equatable {
     public static let format = "memsleuth-bundle/1"
 
     public struct Sample: Sendable, Equatable {
-        public var time: WallTime
+        /// nil when the manifest says `null` (a hand-written fixture tree).
+        public var time: WallTime?
         /// Relative to the bundle, e.g. `samples/0000`.
         public var dir: String
         /// Files written for the sample (informative).
         public var files: Int?
 
-        public init(time: WallTime, dir: String, files: Int? = nil) {
+        public init(time: WallTime?, dir: String, files: Int? = nil) {
             self.time = time
             self.dir = dir
             self.files = files
@@ -82,8 +83,11 @@ public struct BundleManifest: Sendable, Equatable {
         }
         var samples: [Sample] = []
         for (number, entry) in entries.enumerated() {
-            guard let text = entry["time"]?.string, let time = WallTime(rfc3339: text) else {
-                throw Problem(path: path, reason: "samples[\(number)] has no RFC 3339 \"time\"")
+            let time: WallTime?
+            switch entry["time"] {
+            case .null?: time = nil
+            case .string(let text)? where WallTime(rfc3339: text) != nil: time = WallTime(rfc3339: text)
+            default: throw Problem(path: path, reason: "samples[\(number)] has no RFC 3339 \"time\"")
             }
             guard let dir = entry["dir"]?.string, isSafeRelative(dir) else {
                 throw Problem(path: path, reason: "samples[\(number)] has no \"dir\" inside the bundle")
@@ -116,7 +120,7 @@ public struct BundleManifest: Sendable, Equatable {
         if let environ { out += "  \"environ\": \(BundleJSON.quoted(environ)),\n" }
         out += "  \"samples\": ["
         out += samples.map { sample in
-            "\n    {\"time\": \(BundleJSON.quoted(sample.time.rfc3339)), \"dir\": \(BundleJSON.quoted(sample.dir))"
+            "\n    {\"time\": \(sample.time.map { BundleJSON.quoted($0.rfc3339) } ?? "null"), \"dir\": \(BundleJSON.quoted(sample.dir))"
                 + (sample.files.map { ", \"files\": \($0)" } ?? "") + "}"
         }.joined(separator: ",")
         out += "\n  ],\n  \"skipped\": ["
