@@ -37,12 +37,16 @@ public enum FastPath {
 }
 
 /// Walks an argument list for the fast path: the options every view shares
-/// (`--root DIR`, `--root=DIR`, `--json`) are taken here, the view's own flags
-/// by the caller. Anything unexpected makes the whole fast parse give up.
+/// (`--root DIR`, `--root=DIR`, `--bundle FILE`, `--bundle=FILE`, `--json`)
+/// are taken here, the view's own flags by the caller. Anything unexpected
+/// (including `--root` with `--bundle`, a usage error argument-parser
+/// reports) makes the whole fast parse give up.
 struct FastArguments {
     private var remaining: ArraySlice<String>
     var root = "/"
     var json = false
+    var bundle: String?
+    private var rootGiven = false
 
     init(_ arguments: ArraySlice<String>) { remaining = arguments }
 
@@ -52,20 +56,32 @@ struct FastArguments {
         while let argument = remaining.popFirst() {
             switch argument {
             case "--json": json = true
-            case "--root":
+            case "--root", "--bundle":
                 guard let value = remaining.popFirst(), !value.isEmpty, !value.hasPrefix("-") else {
                     failed = true
                     return nil
                 }
-                root = value
-            case _ where argument.hasPrefix("--root="):
-                let value = String(argument.dropFirst("--root=".count))
+                take(argument, value)
+            case _ where argument.hasPrefix("--root=") || argument.hasPrefix("--bundle="):
+                let name = String(argument.prefix(while: { $0 != "=" }))
+                let value = String(argument.dropFirst(name.count + 1))
                 guard !value.isEmpty else { failed = true; return nil }
-                root = value
+                take(name, value)
             default: return argument
             }
+            if failed { return nil }
         }
         return nil
+    }
+
+    private mutating func take(_ option: String, _ value: String) {
+        if option == "--root" {
+            root = value
+            rootGiven = true
+        } else {
+            bundle = value
+        }
+        if rootGiven && bundle != nil { failed = true }
     }
 
     /// The value after an option (`--sort size`), nil when absent.
@@ -73,11 +89,13 @@ struct FastArguments {
 
     var failed = false
 
-    var global: GlobalRequest { GlobalRequest(root: root, json: json) }
+    var global: GlobalRequest { GlobalRequest(root: root, json: json, bundle: bundle) }
 }
 
 /// The shared options as a plain value, for requests built either way.
 struct GlobalRequest: Equatable, Sendable {
     var root: String
     var json: Bool
+    /// `--bundle FILE`; when set, `root` is "/" and unused.
+    var bundle: String? = nil
 }

@@ -27,7 +27,7 @@ extension Memsleuth {
             guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
         }
 
-        var request: SnapshotRequest { SnapshotRequest(root: global.root, top: top, systemOnly: systemOnly) }
+        var request: SnapshotRequest { SnapshotRequest(root: global.root, top: top, systemOnly: systemOnly, bundle: global.bundle) }
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 { try request.run(context) }
     }
@@ -39,9 +39,11 @@ struct SnapshotRequest: Equatable {
     var root: String
     var top = SnapshotView.defaultProcessCount
     var systemOnly = false
+    /// `--bundle FILE`: its latest sample.
+    var bundle: String? = nil
 
     func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
-        let root = try GlobalRequest(root: root, json: true).procRoot(context.environment)
+        let root = try GlobalRequest(root: root, json: true, bundle: bundle).procRoot(context.environment)
         let snapshot = SnapshotCollector(
             root: root, includeProcesses: !systemOnly, includeCgroups: !systemOnly
         ).collect()
