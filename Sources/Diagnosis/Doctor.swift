@@ -13,6 +13,8 @@ public struct DoctorReport: Sendable {
     public var meminfo: Meminfo?
     public var account: MemoryAccount?
     public var unavailable: [Unavailable]
+    /// How many samples the judgement used: 1, or more with history.
+    public var samples: Int = 1
 
     public var exitCode: Int32 { verdict?.exitCode ?? Severity.unknownExitCode }
     public var verdictName: String { verdict?.name ?? "UNKNOWN" }
@@ -56,7 +58,7 @@ public enum Doctor {
         let verdict: Severity? = input.snapshot.hasMemoryData ? (findings.map(\.severity).max() ?? .ok) : nil
         return DoctorReport(findings: findings, verdict: verdict, used: context.used, host: input.snapshot.host,
                             time: input.snapshot.time, meminfo: input.snapshot.meminfo, account: account ?? context.account,
-                            unavailable: unavailable)
+                            unavailable: unavailable, samples: input.history.count + 1)
     }
 
     /// Worst first; ties in rule order (stable), so output is deterministic.

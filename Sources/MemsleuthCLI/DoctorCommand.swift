@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagnosis
 import KernelFiles
+import MemoryModel
 import Rendering
 
 extension Memsleuth {
@@ -60,13 +61,25 @@ struct DoctorRequest: Equatable {
     /// not parse (tests prevent it) is UNKNOWN, exit 3, one line.
     static func diagnose(global: GlobalRequest, thresholds: DoctorThresholds,
                          context: CommandContext) throws(CommandFailure) -> DoctorReport {
-        let root = try global.procRoot(context.environment)
+        // A bundle with several samples is history: the newest is judged,
+        // the earlier ones give the rules their growth and forecasts.
+        let bundle = try global.bundleReader(context.environment)
+        let root: ProcRoot
+        if let bundle { root = bundle.latest.root } else { root = try global.procRoot(context.environment) }
         let knowledgeBase: KnowledgeBase
         do { knowledgeBase = try KnowledgeBase.embedded() } catch {
             throw CommandFailure("\(error) (please report this: the built-in knowledge base is damaged)",
                                  exitCode: Severity.unknownExitCode)
         }
-        let input = DiagnosisInput.gather(root: root)
+        var input = DiagnosisInput.gather(root: root)
+        if let bundle {
+            if let time = bundle.latest.time { input.snapshot.time = time }
+            input.history = bundle.samples.dropLast().map { sample in
+                var snapshot = SnapshotCollector(root: sample.root).collect()
+                if let time = sample.time { snapshot.time = time }
+                return snapshot
+            }
+        }
         return Diagnosis.Doctor.diagnose(input, knowledgeBase: knowledgeBase, thresholds: thresholds)
     }
 }

@@ -149,6 +149,7 @@ public enum DoctorView {
         .object([
             ("verdict", .string(report.verdictName)),
             ("exit_code", .int(Int64(report.exitCode))),
+            ("samples", .int(Int64(report.samples))),
             ("host", .object([
                 ("hostname", .string(report.host.hostname)), ("kernel_release", .string(report.host.kernelRelease)),
                 ("time", .string(report.time.rfc3339)),

@@ -75,3 +75,18 @@ import TestSupport
         #expect(result.stdout.split(separator: "\n").count == 1)
     }
 }
+
+/// A bundle of several samples is history for the doctor.
+@Suite(.enabled(if: getuid() == 0, "capturing the live host reads root-only files"))
+struct DoctorBundleHistoryTests {
+    @Test func judgesEverySampleOfABundle() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("memsleuth-doctor-history-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let capture = try ExternalCommand.run(BuiltBinary.path, ["capture", "-o", directory, "--samples", "3", "--interval", "0.2", "--force"])
+        #expect(capture.exitCode == 0, "\(capture.stderr)")
+        let result = try ExternalCommand.run(BuiltBinary.path, ["doctor", "--bundle", directory, "--json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(document["samples"] as? Int == 3)
+        #expect([0, 1, 2].contains(result.exitCode), "\(result.stderr)")
+    }
+}
