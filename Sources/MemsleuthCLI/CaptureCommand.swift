@@ -63,7 +63,7 @@ struct CaptureRequest: Equatable {
         guard let work = target.workDirectory() else {
             throw CommandFailure("cannot create a working directory for \(target.path): \(String(cString: strerror(errno)).lowercased())")
         }
-        if samples > 1 { InterruptFlag.install() }
+        if samples > 1 { context.catchInterrupts() }
         do {
             let summary = try capture(from: source, into: work, context)
             try target.finish(from: work, force: force)

@@ -8,9 +8,15 @@ public struct CommandContext {
     public var sleep: (Double) -> Void
     /// Stops a refreshing view early (SIGINT sets it; tests count frames).
     public var shouldStop: () -> Bool
+    /// A command that runs until stopped calls this first, so that SIGINT
+    /// and SIGTERM set `shouldStop` instead of killing it mid-frame (the
+    /// executable installs signal handlers; tests leave it a no-op).
+    public var catchInterrupts: () -> Void
 
     public init(environment: CommandEnvironment, out: OutputSink, err: OutputSink,
-                sleep: @escaping (Double) -> Void, shouldStop: @escaping () -> Bool = { false }) {
+                sleep: @escaping (Double) -> Void, shouldStop: @escaping () -> Bool = { false },
+                catchInterrupts: @escaping () -> Void = {}) {
+        self.catchInterrupts = catchInterrupts
         self.environment = environment
         self.out = out
         self.err = err

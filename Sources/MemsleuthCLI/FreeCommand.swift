@@ -138,6 +138,7 @@ struct FreeRequest: Equatable {
             // procps: stop after COUNT frames; with -s or -c, a blank line and a wait between frames.
             if let count, printed >= count { return 0 }
             guard seconds != nil || count != nil else { return 0 }
+            if printed == 1 { context.catchInterrupts() }
             if !global.json { context.out.write("\n") }
             context.sleep(seconds ?? 1)
             if context.shouldStop() { return 0 }

@@ -18,7 +18,8 @@ public enum Process {
                     request = remaining
                 }
             },
-            shouldStop: { InterruptFlag.isSet })
+            shouldStop: { InterruptFlag.isSet },
+            catchInterrupts: { InterruptFlag.install() })
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let code = FastPath.run(arguments, context: context) { return code }
         return Invocation.run(arguments, context: context)
@@ -35,5 +36,13 @@ enum InterruptFlag {
     static func install() {
         signal(SIGINT) { _ in InterruptFlag.flag = 1 }
         signal(SIGTERM) { _ in InterruptFlag.flag = 1 }
+        // A parent may hand us these signals blocked (the Swift test runner
+        // does, some supervisors do): unblock them, or the handler never runs
+        // and a refreshing view could only be killed with SIGKILL.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 }

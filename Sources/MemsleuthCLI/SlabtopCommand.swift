@@ -96,6 +96,7 @@ struct SlabtopRequest: Equatable {
             return 0
         }
         var previous: SlabSample?
+        context.catchInterrupts()
         while true {
             let sample = try sample()
             let table = sample.table(sort: sort, previous: previous, pageSize: pageSize)

@@ -161,6 +161,7 @@ struct VmstatRequest: Equatable {
         emit(VmstatRow.sinceBoot(previous, hz: hz, pageSize: pageSize, unit: rowUnit))
 
         if let delay {
+            context.catchInterrupts()
             // procps repeats the header every (terminal rows − 3) lines.
             let height = UInt64(context.environment.terminalRows > 3 ? context.environment.terminalRows - 3 : 22)
             var line: UInt64 = 1
