@@ -13,7 +13,7 @@ public struct Memsleuth: ParsableCommand {
         version: MemsleuthVersion.current,
         subcommands: [
             Meminfo.self, Free.self, Vmstat.self, Slabtop.self, Dcache.self, Numa.self, Buddy.self,
-            Snapshot.self, Ps.self, Smaps.self, Layout.self, Pagemap.self, Cgroups.self,
+            Snapshot.self, Ps.self, Smaps.self, Layout.self, Pagemap.self, Cgroups.self, Record.self,
 
         ])
 
