@@ -64,6 +64,13 @@ extension Memsleuth {
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
             InterruptFlag.install()
+            // A recorder must stop cleanly on SIGINT/SIGTERM whatever mask it
+            // inherited (a parent that blocks them, e.g. a test runner's thread).
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            sigaddset(&signals, SIGINT)
+            sigaddset(&signals, SIGTERM)
+            sigprocmask(SIG_UNBLOCK, &signals, nil)
             return try request.run(context)
         }
     }
