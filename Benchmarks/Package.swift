@@ -38,5 +38,15 @@ let package = Package(
             ],
             path: "Benchmarks/ProcessBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "StoreBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "KernelFiles", package: "memsleuth"),
+                .product(name: "MemoryModel", package: "memsleuth"),
+                .product(name: "HistoryStore", package: "memsleuth"),
+            ],
+            path: "Benchmarks/StoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )
