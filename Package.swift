@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MemsleuthCLITests",
-            dependencies: ["MemsleuthCLI", "TestSupport"],
+            dependencies: ["MemsleuthCLI", "HistoryStore", "TestSupport"],
             swiftSettings: strict),
     ]
 )

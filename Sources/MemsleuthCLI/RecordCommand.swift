@@ -132,7 +132,7 @@ struct RecordRequest: Equatable {
             if context.shouldStop() { break }
             context.sleep(max(0, interval - elapsed))
         }
-        if !quiet { context.err.write("memsleuth: record: stopped after \(taken) samples; \(path) closed\n") }
+        if !quiet { context.err.write("memsleuth: record: stopped after \(taken) sample\(taken == 1 ? "" : "s"); \(path) closed\n") }
         return 0
     }
 
