@@ -15,11 +15,13 @@ let package = Package(
         .library(name: "MemoryModel", targets: ["MemoryModel"]),
         .library(name: "Diagnosis", targets: ["Diagnosis"]),
         .library(name: "Rendering", targets: ["Rendering"]),
+        .library(name: "HistoryStore", targets: ["HistoryStore"]),
         .library(name: "MemsleuthCLI", targets: ["MemsleuthCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -31,10 +33,16 @@ let package = Package(
             name: "Diagnosis", dependencies: ["MemoryModel"],
             resources: [.embedInCode("KnowledgeBase/known-issues.json")], swiftSettings: strict),
         .target(name: "Rendering", dependencies: ["MemoryModel", "Diagnosis"], swiftSettings: strict),
+        // The store: only `record` (and later history/diff) reach it; the
+        // one-shot views never touch GRDB at start-up.
+        .target(
+            name: "HistoryStore",
+            dependencies: ["MemoryModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .target(
             name: "MemsleuthCLI",
             dependencies: [
-                "KernelFiles", "MemoryModel", "Diagnosis", "Rendering",
+                "KernelFiles", "MemoryModel", "Diagnosis", "Rendering", "HistoryStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -47,10 +55,14 @@ let package = Package(
         .testTarget(name: "KernelFilesTests", dependencies: ["KernelFiles", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "MemoryModelTests", dependencies: ["MemoryModel", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "HistoryStoreTests",
+            dependencies: ["HistoryStore", "Rendering", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MemsleuthCLITests",
-            dependencies: ["MemsleuthCLI", "TestSupport"],
+            dependencies: ["MemsleuthCLI", "HistoryStore", "TestSupport"],
             swiftSettings: strict),
     ]
 )

@@ -1,0 +1,93 @@
+import GRDB
+import MemoryModel
+
+/// A stored sample: its id, when it was taken, how many raw samples it
+/// stands for (1 unless downsampled).
+public struct StoredSample: Sendable, Equatable {
+    public var id: Int64
+    /// Wall clock, nanoseconds since the epoch.
+    public var timeNanoseconds: Int64
+    public var span: Int64
+}
+
+extension HistoryDatabase {
+    /// Every sample between two wall-clock times (nanoseconds), oldest first.
+    public func samples(from: Int64 = .min, to: Int64 = .max) throws -> [StoredSample] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, time_ns, span FROM sample WHERE time_ns BETWEEN ? AND ? ORDER BY time_ns, id",
+                             arguments: [from, to]).map { StoredSample(id: $0["id"], timeNanoseconds: $0["time_ns"], span: $0["span"]) }
+        }
+    }
+
+    /// The snapshot of the last sample taken at or before `time` (ns since
+    /// the epoch); nil when the store has none that early.
+    public func snapshot(at time: Int64) throws -> Snapshot? {
+        let id = try writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM sample WHERE time_ns <= ? ORDER BY time_ns DESC, id DESC LIMIT 1",
+                               arguments: [time])
+        }
+        return try id.flatMap { try snapshot(sampleID: $0) }
+    }
+
+    /// Rebuilds the snapshot of one stored sample, for the views to derive
+    /// their figures from as they do live.
+    public func snapshot(sampleID: Int64) throws -> Snapshot? {
+        try writer.read { db -> Snapshot? in
+            guard let sample = try Row.fetchOne(db, sql: """
+                SELECT s.time_ns, s.monotonic_us, h.* FROM sample s JOIN host h ON h.id = s.host_id WHERE s.id = ?
+                """, arguments: [sampleID]) else { return nil }
+            let timeNs: Int64 = sample["time_ns"]
+            let monotonicUs: Int64 = sample["monotonic_us"]
+            let time = WallTime(
+                seconds: timeNs / 1_000_000_000, nanoseconds: timeNs % 1_000_000_000,
+                monotonic: Double(monotonicUs) / 1e6)
+            let host = StoredHost(
+                hostname: sample["hostname"], kernel: sample["kernel"], pageSize: sample["page_size"],
+                pageSizeSource: sample["page_size_source"], clockTicks: sample["clock_ticks"],
+                slabinfoVersion: sample["slabinfo_version"], slabinfoStatistics: (sample["slabinfo_statistics"] as Int64) != 0)
+
+            // Each series' last row at or before the sample: one index seek per series.
+            let names = try Row.fetchAll(db, sql: "SELECT id, kind, name FROM series_name ORDER BY id")
+            let last = try db.cachedStatement(sql: """
+                SELECT value FROM value WHERE series_id = ? AND sample_id <= ? ORDER BY sample_id DESC LIMIT 1
+                """)
+            var values: [(SeriesKey, Int64)] = []
+            var directoryNames: [Int64: String] = [:]
+            var links: [(String, Int64)] = []
+            for row in names {
+                guard let kind = SeriesKind(rawValue: row["kind"]) else { continue }
+                let id: Int64 = row["id"]
+                let name: String = row["name"]
+                guard let value = try Int64?.fetchOne(last, arguments: [id, sampleID]) ?? nil else { continue }
+                switch kind {
+                case .slabDirectory: directoryNames[id] = name
+                case .slabLink: links.append((name, value)); continue
+                default: break
+                }
+                values.append((SeriesKey(kind, name), value))
+            }
+            var linkTargets: [String: String] = [:]
+            for (link, target) in links { linkTargets[link] = directoryNames[target] }
+
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT p.pid, p.start_ticks, p.command, p.cmdline, p.user, p.uid, p.cgroup,
+                       f.virt, f.res, f.shr, f.pss, f.uss, f.swap
+                FROM process_sample f JOIN process p ON p.id = f.process_id WHERE f.sample_id = ?
+                ORDER BY f.res DESC, p.pid
+                """, arguments: [sampleID])
+            func u(_ value: Int64?) -> UInt64? { value.map { UInt64(bitPattern: $0) } }
+            let processes = rows.map { r in
+                ProcessRow(
+                    pid: Int32(clamping: r["pid"] as Int64), user: r["user"], uid: (r["uid"] as Int64?).map { UInt32(clamping: $0) },
+                    command: r["command"], cmdline: r["cmdline"], virt: u(r["virt"]), res: u(r["res"]), shr: u(r["shr"]),
+                    pss: u(r["pss"]), uss: u(r["uss"]), swap: u(r["swap"]), startTimeTicks: u(r["start_ticks"]),
+                    cgroup: r["cgroup"])
+            }
+            let hasSweep = values.contains { $0.0.kind == .processSweep }
+            return SnapshotDecoding(
+                time: time, host: host, values: values, linkTargets: linkTargets,
+                processes: hasSweep || !processes.isEmpty ? processes : nil
+            ).snapshot()
+        }
+    }
+}

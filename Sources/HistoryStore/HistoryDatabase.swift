@@ -1,0 +1,101 @@
+import GRDB
+import MemoryModel
+
+/// The embedded history store: one SQLite database (WAL, so readers never
+/// block the recorder), migrated to `HistorySchema.version` when opened.
+/// Appends snapshots as raw values, only those that changed (`value`), and
+/// rebuilds a `Snapshot` of any stored sample for the views to derive from.
+///
+/// Not thread-safe: one recorder owns one instance (readers open their own).
+public final class HistoryDatabase {
+    public let writer: any DatabaseWriter
+    /// Interned series: key → id, and back.
+    var seriesIDs: [SeriesKey: Int64] = [:]
+    var seriesKeys: [Int64: SeriesKey] = [:]
+    /// The value of each series' last row (nil: a NULL row, vanished).
+    var lastValues: [Int64: Int64?] = [:]
+    var hostIDs: [StoredHost: Int64] = [:]
+
+    /// Opens (creating it if needed) the store at `path` in WAL mode.
+    public convenience init(path: String) throws(HistoryStoreError) {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw HistoryStoreError("cannot open \(path): \(Self.describe(error))")
+        }
+        try self.init(writer: pool, name: path)
+    }
+
+    /// Uses an open database (tests pass an in-memory `DatabaseQueue`).
+    public init(writer: any DatabaseWriter, name: String = "the history store") throws(HistoryStoreError) {
+        self.writer = writer
+        do {
+            let found = try writer.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+            guard found <= HistorySchema.version else {
+                throw HistoryStoreError(
+                    "\(name) was written by a newer memsleuth (schema \(found)); upgrade memsleuth or use another --db")
+            }
+            try Self.migrator.migrate(writer)
+            try loadCaches()
+        } catch let error as HistoryStoreError {
+            throw error
+        } catch {
+            throw HistoryStoreError("\(name): \(Self.describe(error))")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in HistorySchema.migrations {
+            let sql = migration.sql
+            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: sql) }
+        }
+        return migrator
+    }
+
+    /// The schema version the store is at.
+    public func schemaVersion() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+    }
+
+    /// Reloads the interned names and each series' last value (after
+    /// maintenance deleted rows, or on open).
+    func loadCaches() throws {
+        try writer.read { db in
+            seriesIDs = [:]
+            seriesKeys = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, kind, name FROM series_name ORDER BY id") {
+                let id: Int64 = row["id"]
+                guard let kind = SeriesKind(rawValue: row["kind"]) else { continue }
+                let key = SeriesKey(kind, row["name"])
+                seriesIDs[key] = id
+                seriesKeys[id] = key
+            }
+            lastValues = [:]
+            // SQLite returns the bare column of the row holding max().
+            for row in try Row.fetchAll(db, sql: "SELECT series_id, value, max(sample_id) FROM value GROUP BY series_id") {
+                let id: Int64 = row["series_id"]
+                let value: Int64? = row["value"]
+                lastValues[id] = value
+            }
+            hostIDs = [:]
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        }
+        return "\(error)"
+    }
+}
+
+/// A store problem, as one line for the user.
+public struct HistoryStoreError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import HistoryStore
+import KernelFiles
+import MemoryModel
+
+extension Memsleuth {
+    /// `memsleuth record`
+    struct Record: MemsleuthCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sample memory into the history store until stopped (SIGINT/SIGTERM).",
+            discussion: """
+                Stores raw values (only those that changed), the processes that matter (top N by RSS \
+                and PSS, and any that grew) and the memory cgroups. Old samples are thinned out (per \
+                minute after 24 h, per hour after 7 days) and deleted after --retention, automatically. \
+                Durations: 500ms, 10s, 5m, 2h, 14d.
+                """)
+
+        @Option(name: .long, help: ArgumentHelp(
+            "Read DIR/proc and DIR/sys instead of /proc and /sys.", valueName: "DIR"))
+        var root: String = "/"
+
+        @Option(name: .long, help: ArgumentHelp("Time between samples.", valueName: "DURATION"))
+        var interval: String = "10s"
+
+        @Option(name: .long, help: ArgumentHelp(
+            "The store (default /var/lib/memsleuth/history.sqlite as root, $XDG_STATE_HOME/memsleuth/history.sqlite otherwise).",
+            valueName: "PATH"))
+        var db: String?
+
+        @Option(name: .long, help: ArgumentHelp("Delete samples older than this.", valueName: "DURATION"))
+        var retention: String = "14d"
+
+        @Option(name: .long, help: ArgumentHelp("Processes kept per sample, by RSS and by PSS.", valueName: "N"))
+        var top: Int = 20
+
+        @Option(name: .long, help: ArgumentHelp("Stop after N samples (default: until stopped).", valueName: "N"))
+        var count: Int?
+
+        @Flag(name: .long, help: "No progress lines on stderr.")
+        var quiet = false
+
+        func validate() throws {
+            guard CommandDuration.nanoseconds(interval) != nil else {
+                throw ValidationError("--interval wants a duration like 500ms, 10s, 5m, 2h or 14d, not \"\(interval)\"")
+            }
+            guard CommandDuration.nanoseconds(retention) != nil else {
+                throw ValidationError("--retention wants a duration like 2h or 14d, not \"\(retention)\"")
+            }
+            guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+            if let count { guard count > 0 else { throw ValidationError("--count must be 1 or more") } }
+            if let db { guard !db.isEmpty else { throw ValidationError("--db needs a path") } }
+            guard !root.isEmpty else { throw ValidationError("--root needs a directory") }
+        }
+
+        var request: RecordRequest {
+            RecordRequest(
+                root: root, intervalNanoseconds: CommandDuration.nanoseconds(interval) ?? 10_000_000_000,
+                db: db, retentionNanoseconds: CommandDuration.nanoseconds(retention) ?? 14 * 86_400_000_000_000,
+                top: top, count: count, quiet: quiet)
+        }
+
+        func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
+            // A recorder must stop cleanly on SIGINT/SIGTERM (the sample in
+            // flight finished, the store closed), whatever mask it inherited.
+            context.catchInterrupts()
+            return try request.run(context)
+        }
+    }
+}
+
+/// What `memsleuth record` was asked.
+struct RecordRequest: Equatable {
+    var root: String
+    var intervalNanoseconds: Int64
+    var db: String?
+    var retentionNanoseconds: Int64
+    var top: Int
+    var count: Int?
+    var quiet: Bool
+    /// Downsampling and retention run every this many samples (and at start).
+    var maintenanceEvery = 60
+    /// A progress line every this many samples.
+    var progressEvery = 60
+
+    func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
+        let procRoot = try GlobalRequest(root: root, json: false).procRoot(context.environment)
+        let path: String
+        if let db { path = db } else { path = try RecordRequest.defaultPath() }
+        try RecordRequest.createDirectory(of: path)
+        let store: HistoryDatabase
+        do { store = try HistoryDatabase(path: path) } catch { throw CommandFailure(error.message) }
+        let collector = SnapshotCollector(root: procRoot, includeProcesses: true, includeCgroups: true)
+        var selection = ProcessSelection(top: top)
+        var taken = 0
+        let interval = Double(intervalNanoseconds) / 1e9
+        while !context.shouldStop() {
+            let started = WallTime.now()
+            if taken % maintenanceEvery == 0 {
+                let now = started.seconds &* 1_000_000_000 &+ started.nanoseconds
+                do {
+                    try store.downsample(now: now)
+                    try store.prune(before: now &- retentionNanoseconds)
+                } catch {
+                    context.err.write("memsleuth: record: maintenance of \(path) failed: \(error)\n")
+                }
+            }
+            let snapshot = collector.collect()
+            var rows = snapshot.processes.map { selection.pick($0) } ?? []
+            if !rows.isEmpty {
+                let sweeper = ProcessSweeper(root: procRoot, pageSize: snapshot.pageSizeBytes)
+                _ = sweeper.readDetails(&rows)
+            }
+            do {
+                try store.append(snapshot, processes: rows)
+            } catch {
+                throw CommandFailure("cannot write to \(path): \(error)")
+            }
+            taken += 1
+            if !quiet, taken % progressEvery == 0 || taken == 1 {
+                context.err.write("memsleuth: record: \(taken) sample\(taken == 1 ? "" : "s") in \(path)\n")
+            }
+            if let count, taken >= count { break }
+            let elapsed = WallTime.now().monotonic - started.monotonic
+            if context.shouldStop() { break }
+            context.sleep(max(0, interval - elapsed))
+        }
+        if !quiet { context.err.write("memsleuth: record: stopped after \(taken) sample\(taken == 1 ? "" : "s"); \(path) closed\n") }
+        return 0
+    }
+
+    /// /var/lib/memsleuth as root; $XDG_STATE_HOME/memsleuth or
+    /// ~/.local/state/memsleuth otherwise.
+    static func defaultPath() throws(CommandFailure) -> String {
+        if geteuid() == 0 { return "/var/lib/memsleuth/history.sqlite" }
+        if let state = getenv("XDG_STATE_HOME").map({ String(cString: $0) }), state.hasPrefix("/") {
+            return state + "/memsleuth/history.sqlite"
+        }
+        guard let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty else {
+            throw CommandFailure("neither XDG_STATE_HOME nor HOME is set: give the store with --db PATH", exitCode: 64)
+        }
+        return home + "/.local/state/memsleuth/history.sqlite"
+    }
+
+    /// mkdir -p of the store's directory (0700 for new levels).
+    static func createDirectory(of path: String) throws(CommandFailure) {
+        var index = path.startIndex
+        while let slash = path[index...].firstIndex(of: "/") {
+            defer { index = path.index(after: slash) }
+            guard slash != path.startIndex else { continue }
+            let prefix = String(path[..<slash])
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw CommandFailure("cannot create \(prefix): \(String(cString: strerror(errno))) (give another --db PATH)")
+            }
+        }
+    }
+}
