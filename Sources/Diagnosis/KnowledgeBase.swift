@@ -1,3 +1,5 @@
+import KernelFiles
+
 /// One known failure mode, as written in `KnowledgeBase/known-issues.json`:
 /// the text a finding carries. Rules decide *whether* it applies; this says
 /// what it means and what to do.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KernelFiles
 
 /// A bundle's `manifest.json` (ARCHITECTURE.md, "The bundle format"):
 ///
@@ -67,42 +68,42 @@ public struct BundleManifest: Sendable, Equatable {
 
     /// Parses a manifest; `path` only names the file in errors.
     public static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(Problem) -> BundleManifest {
-        let document: BundleJSON
-        do { document = try BundleJSON.parse(bytes) } catch {
+        let document: JSONNode
+        do { document = try JSONParser.parse(Array(bytes)) } catch {
             throw Problem(path: path, reason: "not valid JSON at byte \(error.offset) (expected \(error.expected))")
         }
         guard case .object = document else { throw Problem(path: path, reason: "not a JSON object") }
-        guard let format = document["format"]?.string else {
+        guard let format = document.member("format")?.stringValue else {
             throw Problem(path: path, reason: "no \"format\" (expected \"\(Self.format)\")")
         }
         guard format == Self.format else {
             throw Problem(path: path, reason: "format \"\(format)\" is not supported (this memsleuth reads \"\(Self.format)\")")
         }
-        guard case .array(let entries)? = document["samples"], !entries.isEmpty else {
+        guard let entries = document.member("samples")?.arrayValue, !entries.isEmpty else {
             throw Problem(path: path, reason: "no \"samples\" (expected a non-empty array)")
         }
         var samples: [Sample] = []
         for (number, entry) in entries.enumerated() {
             let time: WallTime?
-            switch entry["time"] {
+            switch entry.member("time") {
             case .null?: time = nil
             case .string(let text)? where WallTime(rfc3339: text) != nil: time = WallTime(rfc3339: text)
             default: throw Problem(path: path, reason: "samples[\(number)] has no RFC 3339 \"time\"")
             }
-            guard let dir = entry["dir"]?.string, isSafeRelative(dir) else {
+            guard let dir = entry.member("dir")?.stringValue, isSafeRelative(dir) else {
                 throw Problem(path: path, reason: "samples[\(number)] has no \"dir\" inside the bundle")
             }
-            samples.append(Sample(time: time, dir: dir, files: entry["files"]?.unsigned.flatMap { Int(exactly: $0) }))
+            samples.append(Sample(time: time, dir: dir, files: entry.member("files")?.unsigned.flatMap { Int(exactly: $0) }))
         }
         var skipped: [Skipped] = []
-        if case .array(let items)? = document["skipped"] {
-            for item in items {
-                if let path = item["path"]?.string { skipped.append(Skipped(path: path, reason: item["reason"]?.string ?? "")) }
+        for item in document.member("skipped")?.arrayValue ?? [] {
+            if let path = item.member("path")?.stringValue {
+                skipped.append(Skipped(path: path, reason: item.member("reason")?.stringValue ?? ""))
             }
         }
         return BundleManifest(
-            host: document["host"]?.string, kernel: document["kernel"]?.string,
-            pageSize: document["page_size"]?.unsigned, environ: document["environ"]?.string,
+            host: document.member("host")?.stringValue, kernel: document.member("kernel")?.stringValue,
+            pageSize: document.member("page_size")?.unsigned, environ: document.member("environ")?.stringValue,
             samples: samples, skipped: skipped)
     }
 
@@ -113,18 +114,18 @@ public struct BundleManifest: Sendable, Equatable {
 
     /// The manifest as JSON, one sample and one skipped file per line.
     public func rendered() -> String {
-        func optional(_ text: String?) -> String { text.map(BundleJSON.quoted) ?? "null" }
-        var out = "{\n  \"format\": \(BundleJSON.quoted(Self.format)),\n"
+        func optional(_ text: String?) -> String { text.map(jsonQuoted) ?? "null" }
+        var out = "{\n  \"format\": \(jsonQuoted(Self.format)),\n"
         out += "  \"host\": \(optional(host)),\n  \"kernel\": \(optional(kernel)),\n"
         out += "  \"page_size\": \(pageSize.map(String.init) ?? "null"),\n"
-        if let environ { out += "  \"environ\": \(BundleJSON.quoted(environ)),\n" }
+        if let environ { out += "  \"environ\": \(jsonQuoted(environ)),\n" }
         out += "  \"samples\": ["
         out += samples.map { sample in
-            "\n    {\"time\": \(sample.time.map { BundleJSON.quoted($0.rfc3339) } ?? "null"), \"dir\": \(BundleJSON.quoted(sample.dir))"
+            "\n    {\"time\": \(sample.time.map { jsonQuoted($0.rfc3339) } ?? "null"), \"dir\": \(jsonQuoted(sample.dir))"
                 + (sample.files.map { ", \"files\": \($0)" } ?? "") + "}"
         }.joined(separator: ",")
         out += "\n  ],\n  \"skipped\": ["
-        out += skipped.map { "\n    {\"path\": \(BundleJSON.quoted($0.path)), \"reason\": \(BundleJSON.quoted($0.reason))}" }
+        out += skipped.map { "\n    {\"path\": \(jsonQuoted($0.path)), \"reason\": \(jsonQuoted($0.reason))}" }
             .joined(separator: ",")
         out += skipped.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
         return out
@@ -191,4 +192,32 @@ extension WallTime {
         self.init(seconds: seconds, nanoseconds: nanoseconds,
                   monotonic: Double(seconds) + Double(nanoseconds) / 1e9)
     }
+}
+
+extension JSONNode {
+    /// A whole number that fits in 64 bits unsigned; nil for anything else
+    /// (a manifest's page size and file counts).
+    var unsigned: UInt64? {
+        guard case .number(let value) = self, value >= 0, value < 1.8e19, value == value.rounded(.towardZero) else { return nil }
+        return UInt64(value)
+    }
+}
+
+/// `text` as a JSON string literal, quotes included (the manifest writer).
+func jsonQuoted(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
 }

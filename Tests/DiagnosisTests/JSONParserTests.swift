@@ -1,4 +1,5 @@
 import Diagnosis
+import KernelFiles
 import Testing
 
 @Suite struct JSONParserTests {

@@ -1,4 +1,6 @@
-/// A parsed JSON document (RFC 8259), as the knowledge base is read.
+/// A parsed JSON document (RFC 8259): the knowledge base and bundle
+/// manifests are read with it. No Foundation, so the views that read a
+/// manifest stay on the lean start-up path.
 ///
 /// Objects keep their members in file order; a duplicate key is kept as
 /// written (`member(_:)` returns the first), since the knowledge base is
