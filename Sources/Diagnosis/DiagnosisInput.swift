@@ -70,15 +70,6 @@ public struct ProcessEvidence: Sendable, Equatable {
     }
 }
 
-/// A tmpfs (or shmem-backed) mount and how much of it is used.
-public struct TmpfsMount: Sendable, Equatable {
-    public var mountPoint: String
-    public var usedBytes: UInt64?
-    public var sizeBytes: UInt64?
-
-    public init(mountPoint: String, usedBytes: UInt64?, sizeBytes: UInt64?) {
-        self.mountPoint = mountPoint
-        self.usedBytes = usedBytes
-        self.sizeBytes = sizeBytes
-    }
-}
+/// A tmpfs (or shmem-backed) mount and how much of it is used: the same
+/// value whether statfs'd live or read from a capture's `memsleuth/tmpfs`.
+public typealias TmpfsMount = CapturedTmpfs.Mount

@@ -114,18 +114,18 @@ public struct BundleManifest: Sendable, Equatable {
 
     /// The manifest as JSON, one sample and one skipped file per line.
     public func rendered() -> String {
-        func optional(_ text: String?) -> String { text.map(jsonQuoted) ?? "null" }
-        var out = "{\n  \"format\": \(jsonQuoted(Self.format)),\n"
+        func optional(_ text: String?) -> String { text.map(JSONString.quoted) ?? "null" }
+        var out = "{\n  \"format\": \(JSONString.quoted(Self.format)),\n"
         out += "  \"host\": \(optional(host)),\n  \"kernel\": \(optional(kernel)),\n"
         out += "  \"page_size\": \(pageSize.map(String.init) ?? "null"),\n"
-        if let environ { out += "  \"environ\": \(jsonQuoted(environ)),\n" }
+        if let environ { out += "  \"environ\": \(JSONString.quoted(environ)),\n" }
         out += "  \"samples\": ["
         out += samples.map { sample in
-            "\n    {\"time\": \(sample.time.map { jsonQuoted($0.rfc3339) } ?? "null"), \"dir\": \(jsonQuoted(sample.dir))"
+            "\n    {\"time\": \(sample.time.map { JSONString.quoted($0.rfc3339) } ?? "null"), \"dir\": \(JSONString.quoted(sample.dir))"
                 + (sample.files.map { ", \"files\": \($0)" } ?? "") + "}"
         }.joined(separator: ",")
         out += "\n  ],\n  \"skipped\": ["
-        out += skipped.map { "\n    {\"path\": \(jsonQuoted($0.path)), \"reason\": \(jsonQuoted($0.reason))}" }
+        out += skipped.map { "\n    {\"path\": \(JSONString.quoted($0.path)), \"reason\": \(JSONString.quoted($0.reason))}" }
             .joined(separator: ",")
         out += skipped.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
         return out
@@ -201,23 +201,4 @@ extension JSONNode {
         guard case .number(let value) = self, value >= 0, value < 1.8e19, value == value.rounded(.towardZero) else { return nil }
         return UInt64(value)
     }
-}
-
-/// `text` as a JSON string literal, quotes included (the manifest writer).
-func jsonQuoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }

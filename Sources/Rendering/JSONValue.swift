@@ -1,3 +1,5 @@
+import KernelFiles
+
 /// A JSON document built in code and printed with keys in the order given.
 ///
 /// memsleuth writes its own JSON instead of using Foundation's encoder for
@@ -79,20 +81,6 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     private static func writeString(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        JSONString.append(value, to: &out)
     }
 }
