@@ -116,7 +116,9 @@ enum DentryRules {
             let remaining = target - Double(used.withReclaimableSlab)
             if remaining > 0 {
                 let hours = remaining / trend.perHour
-                detail += " At this rate used memory (counting reclaimable slab) reaches \(oneDecimal(context.thresholds.critPercent)) % in \(oneDecimal(hours)) hours."
+                let earliest = remaining / max(trend.upperPerHour, trend.perHour)
+                let latest: Double? = trend.lowerPerHour > 0 ? remaining / min(trend.lowerPerHour, trend.perHour) : nil
+                detail += " At this rate used memory (counting reclaimable slab) reaches \(oneDecimal(context.thresholds.critPercent)) % in \(humanHoursRange(hours, (earliest, latest)))."
                 evidence.append(Evidence(name: "hours until \(oneDecimal(context.thresholds.critPercent)) % used", value: hours * 3600,
                                          unit: .seconds, source: "derived: linear forecast", text: "forecast"))
                 if hours <= 6 { level = .critical }
