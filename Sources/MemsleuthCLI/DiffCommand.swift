@@ -11,7 +11,9 @@ extension Memsleuth {
             abstract: "What grew or shrank between two times: meminfo fields, slab caches, processes, cgroups.",
             discussion: """
                 Each time picks the last sample at or before it, from the store (--db) or a bundle \
-                (--bundle). Times: RFC 3339 or a duration ago (-2h, 30m). Largest change first.
+                (--bundle). Times: RFC 3339, `now`, or a duration ago (2h, 30m; with a minus, put `--` \
+                before the times: `memsleuth diff -- -2h now`). Relative times count back from the clock, \
+                or from a bundle's newest sample. Largest change first.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -47,12 +49,11 @@ struct DiffRequest: Equatable {
     var to: String
 
     func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
-        let now = WallTime.now()
-        let nowNs = now.seconds &* 1_000_000_000 &+ now.nanoseconds
+        let source = try HistorySource.open(db: db, global: global, environment: context.environment)
+        let nowNs = source.now()
         guard let t1 = TimeArgument.nanoseconds(from, now: nowNs), let t2 = TimeArgument.nanoseconds(to, now: nowNs) else {
             throw CommandFailure("bad time \"\(from)\" or \"\(to)\"", exitCode: 64)
         }
-        let source = try HistorySource.open(db: db, global: global, environment: context.environment)
         guard let older = try source.snapshot(at: t1) else { throw CommandFailure("no sample at or before \(from) in the history") }
         guard let newer = try source.snapshot(at: t2) else { throw CommandFailure("no sample at or before \(to) in the history") }
         let diff = SnapshotDiff(older, newer)

@@ -21,10 +21,11 @@ extension Memsleuth {
         @Option(name: .long, help: ArgumentHelp("The history store (default: record's).", valueName: "PATH"))
         var db: String?
 
-        @Option(name: .long, help: ArgumentHelp("Show the snapshot of the last sample at or before TIME.", valueName: "TIME"))
+        // .unconditional: `--at -2h` is a value, not an unknown option.
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Show the snapshot of the last sample at or before TIME.", valueName: "TIME"))
         var at: String?
 
-        @Option(name: .long, help: ArgumentHelp("With --series: from this long ago (or this time) to now.", valueName: "DURATION|TIME"))
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("With --series: from this long ago (or this time) to now.", valueName: "DURATION|TIME"))
         var since: String = "6h"
 
         @Option(name: .long, help: ArgumentHelp("One series over time, e.g. meminfo.Slab.", valueName: "NAME"))
@@ -56,9 +57,8 @@ struct HistoryRequest: Equatable {
     var series: String?
 
     func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
-        let now = WallTime.now()
-        let nowNs = now.seconds &* 1_000_000_000 &+ now.nanoseconds
         let source = try HistorySource.open(db: db, global: global, environment: context.environment)
+        let nowNs = source.now()
         if let at {
             guard let time = TimeArgument.nanoseconds(at, now: nowNs) else { throw CommandFailure("bad --at \"\(at)\"", exitCode: 64) }
             guard let snapshot = try source.snapshot(at: time) else {

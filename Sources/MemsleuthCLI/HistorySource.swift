@@ -24,6 +24,14 @@ enum HistorySource {
         do { return .store(try HistoryDatabase(path: path)) } catch { throw CommandFailure(error.message) }
     }
 
+    /// What relative times (`-2h`, `--since 6h`) count back from: a
+    /// bundle's newest sample (it was captured then, maybe days ago), the
+    /// clock for the store.
+    func now() -> Int64 {
+        if case .bundle(let snapshots) = self, let newest = snapshots.last { return nanoseconds(newest.time) }
+        return nanoseconds(WallTime.now())
+    }
+
     /// Every sample between two times (ns since the epoch), oldest first.
     func snapshots(from: Int64, to: Int64) throws(CommandFailure) -> [Snapshot] {
         switch self {

@@ -156,5 +156,17 @@ import TestSupport
         #expect(diff.exitCode == 0, "\(diff.stderr)")
         #expect(diff.stdout.contains("Slab"))
         #expect(diff.stdout.contains("+200Mi"), "\(diff.stdout)")
+        // Relative times count back from the bundle's newest sample, not today.
+        let recent = Invocation.capture(["history", "--bundle", bundle, "--series", "meminfo.Slab", "--since", "-90m", "--json"])
+        let recentObject = try #require(try JSONSerialization.jsonObject(with: Data(recent.stdout.utf8)) as? [String: Any])
+        #expect((recentObject["points"] as? [Any])?.count == 2)
+        let past = Invocation.capture(["history", "--bundle", bundle, "--at", "-1h", "--json"])
+        #expect(past.exitCode == 0, "\(past.stderr)")
+        #expect(past.stdout.contains("2026-11-25T01:00:00.000Z"))
+        let relative = Invocation.capture(["diff", "2h", "now", "--bundle", bundle])
+        #expect(relative.stdout.contains("+200Mi"), "\(relative.stdout)")
+        // A leading minus needs `--` before positional times (argument-parser reads it as an option).
+        let dashed = Invocation.capture(["diff", "--bundle", bundle, "--", "-2h", "now"])
+        #expect(dashed.stdout.contains("+200Mi"), "\(dashed.stdout)")
     }
 }
