@@ -73,7 +73,7 @@ public enum HistoryView {
     /// `history --at` for people: the time, `free`'s figures and the
     /// largest slab caches.
     public static func summaryText(_ snapshot: Snapshot, topCaches: Int = 10) -> String {
-        var out = "snapshot at \(snapshot.time.rfc3339) (\(snapshot.host.hostname), \(snapshot.host.kernelRelease))\n\n"
+        var out = "snapshot at \(snapshot.time.rfc3339) (\(snapshot.host.hostname ?? "unknown host"), Linux \(snapshot.host.kernelRelease ?? "unknown"))\n\n"
         if let free = snapshot.free {
             out += FreeView.text(free, format: FreeFormat(human: true))
         }

@@ -80,6 +80,7 @@ import TestSupport
         #expect(text.exitCode == 0, "\(text.stderr)")
         #expect(text.stdout.contains("snapshot at 2026-11-25T02:00:00.000Z"))
         #expect(text.stdout.contains("Mem:"))
+        #expect(!text.stdout.contains("Optional("))
         #expect(Invocation.capture(["history", "--db", db, "--at", "2026-11-24T00:00:00Z"]).exitCode == 1)
     }
 
