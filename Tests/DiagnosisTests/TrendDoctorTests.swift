@@ -25,6 +25,7 @@ import MemoryModel
         let growth = try #require(report.findings.first { $0.ruleID == "slab.dentry.negative-growth" })
         #expect(growth.explanation.contains("reaches 90.0 % in"))
         #expect(growth.explanation.contains(" – "), "a range: \(growth.explanation)")
+        #expect(growth.explanation.contains("objects/h) for 23.0 h over 24 samples, steadily: leak-like."), "\(growth.explanation)")
         let rate = try #require(growth.evidence.first?.value)
         #expect(abs(rate - 100_000 * 4096) / (100_000 * 4096) < 0.2)
     }
@@ -52,6 +53,8 @@ import MemoryModel
         #expect(humanHours(3 + 10.0 / 60) == "3 h 10 min")
         #expect(humanHours(0.75) == "45 min")
         #expect(humanHours(52) == "2 d 4 h")
+        #expect(humanCount(7_800_000) == "7.8 M")
+        #expect(humanCount(950) == "950")
         #expect(humanHoursRange(3 + 10.0 / 60, (2 + 40.0 / 60, 3 + 50.0 / 60)) == "3 h 10 min (2 h 40 min – 3 h 50 min)")
         #expect(humanHoursRange(4, (2, nil)) == "4 h (2 h – longer)")
     }

@@ -102,7 +102,10 @@ enum DentryRules {
         }
         guard let trend, trend.perHour / Double(memTotal) * 100 >= growthPercentPerHour else { return nil }
         let what = kernelCounts ? "negative dentries (nr_negative)" : "the dentry cache (this kernel does not count negative dentries)"
-        var detail = "\(what.prefix(1).uppercased() + what.dropFirst()) grew by \(humanBytes(clampedBytes(trend.perHour))) per hour over \(trend.sampleCount) samples (\(oneDecimal(trend.spanSeconds / 3600)) hours)."
+        let objectsPerHour = objectSize > 0 ? trend.perHour / objectSize : 0
+        var detail = "\(what.prefix(1).uppercased() + what.dropFirst()) grew by \(humanBytes(clampedBytes(trend.perHour))) per hour"
+            + " (\(humanCount(objectsPerHour)) objects/h) for \(oneDecimal(trend.spanSeconds / 3600)) h over \(trend.sampleCount) samples"
+            + (trend.analysis.growth == .leakLike ? ", steadily: leak-like." : ".")
         var level = Severity.warning
         var evidence: [Evidence] = [
             Evidence(name: kernelCounts ? "negative dentry growth" : "dentry cache growth", value: trend.perHour, unit: .bytes,

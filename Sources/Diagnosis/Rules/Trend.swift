@@ -59,6 +59,15 @@ public struct Trend: Sendable, Equatable {
     }
 }
 
+/// "7.8 M", "120 k", "950": an object count for people.
+func humanCount(_ value: Double) -> String {
+    let magnitude = abs(value)
+    if magnitude >= 1e9 { return oneDecimal(value / 1e9) + " G" }
+    if magnitude >= 1e6 { return oneDecimal(value / 1e6) + " M" }
+    if magnitude >= 1e3 { return oneDecimal(value / 1e3) + " k" }
+    return String(Int64(value.rounded()))
+}
+
 /// "3 h 10 min", "45 min", "2 d 4 h" — a forecast for people.
 func humanHours(_ hours: Double) -> String {
     guard hours.isFinite, hours >= 0 else { return "never" }
