@@ -15,7 +15,7 @@ public struct Memsleuth: ParsableCommand {
         subcommands: [
             Meminfo.self, Free.self, Vmstat.self, Slabtop.self, Dcache.self, Numa.self, Buddy.self,
             Snapshot.self, Ps.self, Smaps.self, Layout.self, Pagemap.self, Cgroups.self, Doctor.self, Check.self,
-            Capture.self, Record.self,
+            Capture.self, Record.self, History.self, Diff.self,
         ],
         defaultSubcommand: Doctor.self)
 

@@ -182,7 +182,7 @@ import TestSupport
         let report = Doctor.diagnose(input, knowledgeBase: kb)
         let used = try #require(report.findings.first { $0.ruleID == "memory.used" })
         #expect(used.severity == .warning)
-        #expect(used.explanation.contains("reaches 90.0 % in 4.0 hours"))
+        #expect(used.explanation.contains("reaches 90.0 % in 4 h."))
         // The same figures as one sample: below the threshold, nothing.
         let single = Doctor.diagnose(DiagnosisInput(snapshot: at(2, 70)), knowledgeBase: kb)
         #expect(!single.findings.contains { $0.ruleID == "memory.used" })

@@ -102,7 +102,10 @@ enum DentryRules {
         }
         guard let trend, trend.perHour / Double(memTotal) * 100 >= growthPercentPerHour else { return nil }
         let what = kernelCounts ? "negative dentries (nr_negative)" : "the dentry cache (this kernel does not count negative dentries)"
-        var detail = "\(what.prefix(1).uppercased() + what.dropFirst()) grew by \(humanBytes(clampedBytes(trend.perHour))) per hour over \(trend.sampleCount) samples (\(oneDecimal(trend.spanSeconds / 3600)) hours)."
+        let objectsPerHour = objectSize > 0 ? trend.perHour / objectSize : 0
+        var detail = "\(what.prefix(1).uppercased() + what.dropFirst()) grew by \(humanBytes(clampedBytes(trend.perHour))) per hour"
+            + " (\(humanCount(objectsPerHour)) objects/h) for \(oneDecimal(trend.spanSeconds / 3600)) h over \(trend.sampleCount) samples"
+            + (trend.analysis.growth == .leakLike ? ", steadily: leak-like." : ".")
         var level = Severity.warning
         var evidence: [Evidence] = [
             Evidence(name: kernelCounts ? "negative dentry growth" : "dentry cache growth", value: trend.perHour, unit: .bytes,
@@ -116,7 +119,9 @@ enum DentryRules {
             let remaining = target - Double(used.withReclaimableSlab)
             if remaining > 0 {
                 let hours = remaining / trend.perHour
-                detail += " At this rate used memory (counting reclaimable slab) reaches \(oneDecimal(context.thresholds.critPercent)) % in \(oneDecimal(hours)) hours."
+                let earliest = remaining / max(trend.upperPerHour, trend.perHour)
+                let latest: Double? = trend.lowerPerHour > 0 ? remaining / min(trend.lowerPerHour, trend.perHour) : nil
+                detail += " At this rate used memory (counting reclaimable slab) reaches \(oneDecimal(context.thresholds.critPercent)) % in \(humanHoursRange(hours, (earliest, latest)))."
                 evidence.append(Evidence(name: "hours until \(oneDecimal(context.thresholds.critPercent)) % used", value: hours * 3600,
                                          unit: .seconds, source: "derived: linear forecast", text: "forecast"))
                 if hours <= 6 { level = .critical }

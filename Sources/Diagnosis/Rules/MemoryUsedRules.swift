@@ -17,7 +17,7 @@ enum MemoryUsedRules {
         var level = severity(percent, warn: thresholds.warnPercent, crit: thresholds.critPercent)
         var forecast: String?
         if let trend, let hours = trend.hoursUntil(thresholds.critPercent), hours > 0 {
-            forecast = "At the present rate (\(oneDecimal(trend.perHour)) points per hour over \(trend.sampleCount) samples) used memory reaches \(oneDecimal(thresholds.critPercent)) % in \(oneDecimal(hours)) hours."
+            forecast = "At the present rate (\(oneDecimal(trend.perHour)) points per hour over \(trend.sampleCount) samples) used memory reaches \(oneDecimal(thresholds.critPercent)) % in \(humanHoursRange(hours, trend.hoursRange(until: thresholds.critPercent)))."
             if level == nil, hours <= forecastHorizonHours { level = .warning }
         }
         guard let level else { return nil }

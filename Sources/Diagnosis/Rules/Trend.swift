@@ -1,43 +1,42 @@
 import MemoryModel
 
-/// Growth of one figure over the samples (history oldest first, then now):
-/// a least-squares line through every point, so one noisy sample does not
-/// decide. Built the same way whatever the figure, so every rule that
-/// judges growth does it alike.
+/// Growth of one figure over the samples (history oldest first, then now),
+/// through the trend engine (Sources/Diagnosis/Trends): a Theil–Sen slope,
+/// so one noisy sample or a reclaim drop does not decide, and the
+/// Mann–Kendall test and leak-likeness in `analysis`. Built the same way
+/// whatever the figure, so every rule that judges growth does it alike.
 public struct Trend: Sendable, Equatable {
-    /// Change per hour of the figure (its own unit).
+    /// Change per hour of the figure (its own unit), the Theil–Sen slope.
     public var perHour: Double
+    /// Sen's 95 % bounds on `perHour`.
+    public var lowerPerHour: Double
+    public var upperPerHour: Double
     public var first: Double
     public var last: Double
     /// Seconds from the first to the last sample.
     public var spanSeconds: Double
     public var sampleCount: Int
+    /// Significance and shape (leak-like, growing, flat …).
+    public var analysis: TrendAnalysis
 
     /// nil with fewer than two samples carrying the figure, or when they
     /// are all at the same time.
     public init?(_ samples: [Snapshot], _ value: (Snapshot) -> Double?) {
-        var points: [(t: Double, v: Double)] = []
+        var points: [TrendPoint] = []
         for sample in samples {
             guard let v = value(sample) else { continue }
-            points.append((Double(sample.time.seconds) + Double(sample.time.nanoseconds) / 1e9, v))
+            points.append(TrendPoint(seconds: Double(sample.time.seconds) + Double(sample.time.nanoseconds) / 1e9, value: v))
         }
-        guard points.count >= 2, let start = points.first?.t, let end = points.last?.t, end > start else { return nil }
-        let n = Double(points.count)
-        let meanT = points.reduce(0) { $0 + ($1.t - start) } / n
-        let meanV = points.reduce(0) { $0 + $1.v } / n
-        var numerator = 0.0
-        var denominator = 0.0
-        for point in points {
-            let dt = point.t - start - meanT
-            numerator += dt * (point.v - meanV)
-            denominator += dt * dt
-        }
-        guard denominator > 0 else { return nil }
-        perHour = numerator / denominator * 3600
-        first = points[0].v
-        last = points[points.count - 1].v
+        guard points.count >= 2, let start = points.first?.seconds, let end = points.last?.seconds, end > start,
+              let slope = TheilSen(points) else { return nil }
+        perHour = slope.perSecond * 3600
+        lowerPerHour = slope.lowerPerSecond * 3600
+        upperPerHour = slope.upperPerSecond * 3600
+        first = points[0].value
+        last = points[points.count - 1].value
         spanSeconds = end - start
         sampleCount = points.count
+        analysis = TrendAnalysis(points)
     }
 
     /// Hours until the figure reaches `target` at the current rate; nil when
@@ -47,6 +46,47 @@ public struct Trend: Sendable, Equatable {
         guard perHour > 0 else { return nil }
         return (target - last) / perHour
     }
+
+    /// The range of `hoursUntil(target)` from the slope's bounds: earliest
+    /// at the upper bound, latest at the lower (nil when that bound does
+    /// not grow). nil when the figure is not growing towards `target`.
+    public func hoursRange(until target: Double) -> (earliest: Double, latest: Double?)? {
+        if last >= target { return (0, 0) }
+        guard perHour > 0 else { return nil }
+        let remaining = target - last
+        let latest: Double? = lowerPerHour > 0 ? remaining / min(lowerPerHour, perHour) : nil
+        return (remaining / max(upperPerHour, perHour), latest)
+    }
+}
+
+/// "7.8 M", "120 k", "950": an object count for people.
+func humanCount(_ value: Double) -> String {
+    let magnitude = abs(value)
+    if magnitude >= 1e9 { return oneDecimal(value / 1e9) + " G" }
+    if magnitude >= 1e6 { return oneDecimal(value / 1e6) + " M" }
+    if magnitude >= 1e3 { return oneDecimal(value / 1e3) + " k" }
+    return String(Int64(value.rounded()))
+}
+
+/// "3 h 10 min", "45 min", "2 d 4 h" — a forecast for people.
+func humanHours(_ hours: Double) -> String {
+    guard hours.isFinite, hours >= 0 else { return "never" }
+    let minutes = Int((hours * 60).rounded())
+    if minutes < 60 { return "\(minutes) min" }
+    if minutes < 48 * 60 { return minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(minutes % 60) min" }
+    let totalHours = Int(hours.rounded())
+    return totalHours % 24 == 0 ? "\(totalHours / 24) d" : "\(totalHours / 24) d \(totalHours % 24) h"
+}
+
+/// "3 h 10 min (2 h 40 min – 3 h 50 min)"; the upper end "longer" when the
+/// slope's lower bound does not grow.
+func humanHoursRange(_ hours: Double, _ range: (earliest: Double, latest: Double?)?) -> String {
+    guard let range else { return humanHours(hours) }
+    let point = humanHours(hours)
+    // A range that rounds to the point itself (a perfectly straight line)
+    // says nothing more.
+    if humanHours(range.earliest) == point, let latest = range.latest, humanHours(latest) == point { return point }
+    return "\(humanHours(hours)) (\(humanHours(range.earliest)) – \(range.latest.map(humanHours) ?? "longer"))"
 }
 
 /// A counter's rate per second between the last two samples that carry it;
