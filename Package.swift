@@ -42,11 +42,22 @@ let package = Package(
         .target(
             name: "MemsleuthCLI",
             dependencies: [
-                "KernelFiles", "MemoryModel", "Diagnosis", "Rendering", "HistoryStore",
+                "KernelFiles", "MemoryModel", "Diagnosis", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(name: "memsleuth", dependencies: ["MemsleuthCLI"], swiftSettings: strict),
+        // record, history and diff need the store (GRDB, and with it
+        // Foundation): they live in a second executable that `memsleuth`
+        // execs, so the one-shot views never load them (docs/ARCHITECTURE.md).
+        .target(
+            name: "HistoryCLI",
+            dependencies: [
+                "MemsleuthCLI", "HistoryStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "memsleuth-history", dependencies: ["HistoryCLI"], swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: ["KernelFiles"],
@@ -62,7 +73,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MemsleuthCLITests",
-            dependencies: ["MemsleuthCLI", "HistoryStore", "TestSupport"],
+            dependencies: ["MemsleuthCLI", "HistoryCLI", "HistoryStore", "TestSupport"],
             swiftSettings: strict),
     ]
 )

@@ -28,7 +28,7 @@ public struct CommandContext {
 /// A memsleuth subcommand: gather → compute → render → print, with its
 /// failures as values. Returns the exit code (0, or a monitoring-plugin
 /// code for `doctor`/`check`).
-protocol MemsleuthCommand: ParsableCommand {
+public protocol MemsleuthCommand: ParsableCommand {
     func execute(_ context: CommandContext) throws(CommandFailure) -> Int32
 }
 

@@ -93,9 +93,15 @@ struct FastArguments {
 }
 
 /// The shared options as a plain value, for requests built either way.
-struct GlobalRequest: Equatable, Sendable {
-    var root: String
-    var json: Bool
+public struct GlobalRequest: Equatable, Sendable {
+    public var root: String
+    public var json: Bool
     /// `--bundle FILE`; when set, `root` is "/" and unused.
-    var bundle: String? = nil
+    public var bundle: String? = nil
+
+    public init(root: String, json: Bool, bundle: String? = nil) {
+        self.root = root
+        self.json = json
+        self.bundle = bundle
+    }
 }

@@ -3,23 +3,25 @@ import KernelFiles
 import MemoryModel
 
 /// The options every view shares (CLI.md, "Conventions for every command").
-struct GlobalOptions: ParsableArguments {
+public struct GlobalOptions: ParsableArguments {
+    public init() {}
+
     @Option(name: .customLong("root"), help: ArgumentHelp(
         "Read DIR/proc and DIR/sys instead of /proc and /sys (a captured bundle's sample, a fixture, a chroot). Default /.",
         valueName: "DIR"))
-    var rootOption: String?
+    public var rootOption: String?
 
     @Option(name: .long, help: ArgumentHelp(
         "Read a bundle written by `memsleuth capture` (a directory or .tar.gz); one-sample views show its latest sample.",
         valueName: "FILE"))
-    var bundle: String?
+    public var bundle: String?
 
     @Flag(name: .long, help: "Print one JSON document on stdout and nothing else there.")
-    var json = false
+    public var json = false
 
-    var root: String { rootOption ?? "/" }
+    public var root: String { rootOption ?? "/" }
 
-    func validate() throws {
+    public func validate() throws {
         if rootOption != nil && bundle != nil {
             throw ValidationError("--bundle and --root cannot be used together (--bundle already names the root)")
         }
@@ -27,14 +29,14 @@ struct GlobalOptions: ParsableArguments {
         guard bundle?.isEmpty != true else { throw ValidationError("--bundle needs a directory or .tar.gz") }
     }
 
-    var request: GlobalRequest { GlobalRequest(root: root, json: json, bundle: bundle) }
+    public var request: GlobalRequest { GlobalRequest(root: root, json: json, bundle: bundle) }
 }
 
 extension GlobalRequest {
     /// The root to read through: `--root`, or the latest sample of
     /// `--bundle`; a `--root` that is not laid out like `/` is refused with
     /// what it should look like.
-    func procRoot(_ environment: CommandEnvironment) throws(CommandFailure) -> ProcRoot {
+    public func procRoot(_ environment: CommandEnvironment) throws(CommandFailure) -> ProcRoot {
         if let reader = try bundleReader(environment) { return reader.latest.root }
         let procRoot = ProcRoot(root, io: environment.io)
         if !procRoot.isLive && !procRoot.exists("proc") && !procRoot.exists("sys") {
@@ -47,7 +49,7 @@ extension GlobalRequest {
     /// The `--bundle`, opened (a `.tar.gz` extracted to a private temporary
     /// directory removed at exit); nil without `--bundle`. Commands that look
     /// at time use all of its samples (`BundleReader.snapshots()`).
-    func bundleReader(_ environment: CommandEnvironment) throws(CommandFailure) -> BundleReader? {
+    public func bundleReader(_ environment: CommandEnvironment) throws(CommandFailure) -> BundleReader? {
         guard let bundle else { return nil }
         return try BundleArchive.open(bundle, io: environment.io)
     }

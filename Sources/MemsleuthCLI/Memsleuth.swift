@@ -15,13 +15,13 @@ public struct Memsleuth: ParsableCommand {
         subcommands: [
             Meminfo.self, Free.self, Vmstat.self, Slabtop.self, Dcache.self, Numa.self, Buddy.self,
             Snapshot.self, Ps.self, Smaps.self, Layout.self, Pagemap.self, Cgroups.self, Doctor.self, Check.self,
-            Capture.self, Record.self, History.self, Diff.self,
+            Capture.self, RecordForwarder.self, HistoryForwarder.self, DiffForwarder.self,
         ],
         defaultSubcommand: Doctor.self)
 
     public init() {}
 }
 
-enum MemsleuthVersion {
-    static let current = "0.1.0"
+public enum MemsleuthVersion {
+    public static let current = "0.1.0"
 }

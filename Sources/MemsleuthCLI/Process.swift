@@ -1,11 +1,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ArgumentParser
 
 /// The executable's entry: real arguments, real stdout/stderr, real sleep,
 /// SIGINT stopping a refreshing view between frames.
 public enum Process {
-    public static func main() -> Int32 {
+    /// `root` is the command tree to parse with (`memsleuth-history` passes
+    /// its own); `fastPath` recognises the one-shot views first.
+    public static func main(root: any ParsableCommand.Type = Memsleuth.self, fastPath: Bool = true) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let context = CommandContext(
             environment: .live(),
@@ -21,8 +24,17 @@ public enum Process {
             shouldStop: { InterruptFlag.isSet },
             catchInterrupts: { InterruptFlag.install() })
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let code = FastPath.run(arguments, context: context) { return code }
-        return Invocation.run(arguments, context: context)
+        if fastPath {
+            if let code = FastPath.run(arguments, context: context) { return code }
+            // The store's commands run in their own executable: exec it before
+            // argument-parser, so `--help` after them is theirs too.
+            if let first = arguments.first, HistoryForwarding.subcommands.contains(first) {
+                let failure = HistoryForwarding.exec(arguments)
+                context.err.write("memsleuth: \(failure.message)\n")
+                return failure.exitCode
+            }
+        }
+        return Invocation.run(arguments, context: context, root: root)
     }
 }
 

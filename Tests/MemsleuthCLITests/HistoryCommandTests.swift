@@ -2,6 +2,7 @@ import Foundation
 import HistoryStore
 import KernelFiles
 import MemoryModel
+@testable import HistoryCLI
 @testable import MemsleuthCLI
 import Testing
 import TestSupport
@@ -49,14 +50,14 @@ import TestSupport
     @Test func seriesFromTheStoreHasTableSparklineAndTrend() throws {
         let db = try Self.store()
         defer { Self.remove((db as NSString).deletingLastPathComponent) }
-        let text = Invocation.capture(["history", "--db", db, "--series", "meminfo.Slab", "--since", "2026-11-24T00:00:00Z"])
+        let text = Invocation.capture(["history", "--db", db, "--series", "meminfo.Slab", "--since", "2026-11-24T00:00:00Z"], root: HistoryTool.self)
         #expect(text.exitCode == 0, "\(text.stderr)")
         #expect(text.stdout.contains("2026-11-25T00:00:00.000Z"))
         #expect(text.stdout.contains("2026-11-25T11:00:00.000Z"))
         #expect(text.stdout.contains("▁") && text.stdout.contains("█"))
         #expect(text.stdout.contains("+100Mi per hour, leak-like"), "\(text.stdout)")
 
-        let json = Invocation.capture(["history", "--db", db, "--series", "meminfo.Slab", "--since", "2026-11-24T00:00:00Z", "--json"])
+        let json = Invocation.capture(["history", "--db", db, "--series", "meminfo.Slab", "--since", "2026-11-24T00:00:00Z", "--json"], root: HistoryTool.self)
         #expect(json.exitCode == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((object["points"] as? [Any])?.count == 12)
@@ -68,7 +69,7 @@ import TestSupport
     @Test func atShowsThePastSnapshotThroughTheSnapshotView() throws {
         let db = try Self.store()
         defer { Self.remove((db as NSString).deletingLastPathComponent) }
-        let json = Invocation.capture(["history", "--db", db, "--at", "2026-11-25T03:30:00Z", "--json"])
+        let json = Invocation.capture(["history", "--db", db, "--at", "2026-11-25T03:30:00Z", "--json"], root: HistoryTool.self)
         #expect(json.exitCode == 0, "\(json.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["format"] as? String == "memsleuth-snapshot/1")
@@ -76,38 +77,38 @@ import TestSupport
         let meminfo = try #require(object["meminfo"] as? [String: Any])
         #expect((meminfo["Slab"] as? NSNumber)?.uint64Value == UInt64(1 << 30) + 300 << 20)
 
-        let text = Invocation.capture(["history", "--db", db, "--at", "2026-11-25T03:30:00+01:00"])
+        let text = Invocation.capture(["history", "--db", db, "--at", "2026-11-25T03:30:00+01:00"], root: HistoryTool.self)
         #expect(text.exitCode == 0, "\(text.stderr)")
         #expect(text.stdout.contains("snapshot at 2026-11-25T02:00:00.000Z"))
         #expect(text.stdout.contains("Mem:"))
         #expect(!text.stdout.contains("Optional("))
-        #expect(Invocation.capture(["history", "--db", db, "--at", "2026-11-24T00:00:00Z"]).exitCode == 1)
+        #expect(Invocation.capture(["history", "--db", db, "--at", "2026-11-24T00:00:00Z"], root: HistoryTool.self).exitCode == 1)
     }
 
     @Test func diffBetweenTwoTimesPutsTheLargestChangeFirst() throws {
         let db = try Self.store()
         defer { Self.remove((db as NSString).deletingLastPathComponent) }
-        let json = Invocation.capture(["diff", "2026-11-25T01:00:00Z", "2026-11-25T11:00:00Z", "--db", db, "--json"])
+        let json = Invocation.capture(["diff", "2026-11-25T01:00:00Z", "2026-11-25T11:00:00Z", "--db", db, "--json"], root: HistoryTool.self)
         #expect(json.exitCode == 0, "\(json.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let changes = try #require(object["changes"] as? [[String: Any]])
         let first = try #require(changes.first)
         #expect(first["section"] as? String == "meminfo" && first["name"] as? String == "Slab")
         #expect((first["change"] as? NSNumber)?.int64Value == 1000 << 20)
-        let text = Invocation.capture(["diff", "2026-11-25T01:00:00Z", "2026-11-25T11:00:00Z", "--db", db])
+        let text = Invocation.capture(["diff", "2026-11-25T01:00:00Z", "2026-11-25T11:00:00Z", "--db", db], root: HistoryTool.self)
         #expect(text.stdout.contains("Slab"))
     }
 
     @Test(arguments: ["yesterday", "2026-13-01T00:00:00Z", "2026-11-25T00:00:00", "-2x", "0m"])
     func badTimesAreUsageErrors(_ time: String) {
-        #expect(Invocation.capture(["history", "--db", "/nonexistent.sqlite", "--at", time]).exitCode == 64)
-        #expect(Invocation.capture(["diff", time, "now", "--db", "/nonexistent.sqlite"]).exitCode == 64)
+        #expect(Invocation.capture(["history", "--db", "/nonexistent.sqlite", "--at", time], root: HistoryTool.self).exitCode == 64)
+        #expect(Invocation.capture(["diff", time, "now", "--db", "/nonexistent.sqlite"], root: HistoryTool.self).exitCode == 64)
     }
 
     @Test func unknownSeriesAndMissingStore() {
-        #expect(Invocation.capture(["history", "--db", "/x.sqlite", "--series", "bogus"]).exitCode == 64)
-        #expect(Invocation.capture(["history", "--db", "/x.sqlite"]).exitCode == 64)
-        let missing = Invocation.capture(["history", "--db", "/nonexistent/h.sqlite", "--series", "meminfo.Slab"])
+        #expect(Invocation.capture(["history", "--db", "/x.sqlite", "--series", "bogus"], root: HistoryTool.self).exitCode == 64)
+        #expect(Invocation.capture(["history", "--db", "/x.sqlite"], root: HistoryTool.self).exitCode == 64)
+        let missing = Invocation.capture(["history", "--db", "/nonexistent/h.sqlite", "--series", "meminfo.Slab"], root: HistoryTool.self)
         #expect(missing.exitCode == 1)
         #expect(missing.stderr.contains("no history store"))
     }
@@ -146,28 +147,28 @@ import TestSupport
         let bundle = try Self.bundle()
         defer { Self.remove(bundle) }
         let series = Invocation.capture(["history", "--bundle", bundle, "--series", "meminfo.Slab",
-                                         "--since", "2026-11-24T00:00:00Z", "--json"])
+                                         "--since", "2026-11-24T00:00:00Z", "--json"], root: HistoryTool.self)
         #expect(series.exitCode == 0, "\(series.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(series.stdout.utf8)) as? [String: Any])
         #expect((object["points"] as? [Any])?.count == 3)
-        let at = Invocation.capture(["history", "--bundle", bundle, "--at", "2026-11-25T01:30:00Z", "--json"])
+        let at = Invocation.capture(["history", "--bundle", bundle, "--at", "2026-11-25T01:30:00Z", "--json"], root: HistoryTool.self)
         #expect(at.exitCode == 0, "\(at.stderr)")
         #expect(at.stdout.contains("\"time\":\"2026-11-25T01:00:00.000Z\"") || at.stdout.contains("\"time\": \"2026-11-25T01:00:00.000Z\""))
-        let diff = Invocation.capture(["diff", "2026-11-25T00:00:00Z", "2026-11-25T02:00:00Z", "--bundle", bundle])
+        let diff = Invocation.capture(["diff", "2026-11-25T00:00:00Z", "2026-11-25T02:00:00Z", "--bundle", bundle], root: HistoryTool.self)
         #expect(diff.exitCode == 0, "\(diff.stderr)")
         #expect(diff.stdout.contains("Slab"))
         #expect(diff.stdout.contains("+200Mi"), "\(diff.stdout)")
         // Relative times count back from the bundle's newest sample, not today.
-        let recent = Invocation.capture(["history", "--bundle", bundle, "--series", "meminfo.Slab", "--since", "-90m", "--json"])
+        let recent = Invocation.capture(["history", "--bundle", bundle, "--series", "meminfo.Slab", "--since", "-90m", "--json"], root: HistoryTool.self)
         let recentObject = try #require(try JSONSerialization.jsonObject(with: Data(recent.stdout.utf8)) as? [String: Any])
         #expect((recentObject["points"] as? [Any])?.count == 2)
-        let past = Invocation.capture(["history", "--bundle", bundle, "--at", "-1h", "--json"])
+        let past = Invocation.capture(["history", "--bundle", bundle, "--at", "-1h", "--json"], root: HistoryTool.self)
         #expect(past.exitCode == 0, "\(past.stderr)")
         #expect(past.stdout.contains("2026-11-25T01:00:00.000Z"))
-        let relative = Invocation.capture(["diff", "2h", "now", "--bundle", bundle])
+        let relative = Invocation.capture(["diff", "2h", "now", "--bundle", bundle], root: HistoryTool.self)
         #expect(relative.stdout.contains("+200Mi"), "\(relative.stdout)")
         // A leading minus needs `--` before positional times (argument-parser reads it as an option).
-        let dashed = Invocation.capture(["diff", "--bundle", bundle, "--", "-2h", "now"])
+        let dashed = Invocation.capture(["diff", "--bundle", bundle, "--", "-2h", "now"], root: HistoryTool.self)
         #expect(dashed.stdout.contains("+200Mi"), "\(dashed.stdout)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HistoryStore
+@testable import HistoryCLI
 @testable import MemsleuthCLI
 import Testing
 import TestSupport
@@ -21,7 +22,7 @@ import TestSupport
     @Test(arguments: ["", "10", "s", "0s", "-5s", "1.5s", "10 s", "5w", "99999999999999d", "1e3ms"])
     func badDurationsAreRefused(_ text: String) {
         #expect(CommandDuration.nanoseconds(text) == nil)
-        let result = Invocation.capture(["record", "--interval", text, "--db", "/nonexistent/x.sqlite"])
+        let result = Invocation.capture(["record", "--interval", text, "--db", "/nonexistent/x.sqlite"], root: HistoryTool.self)
         #expect(result.exitCode == 64)
         #expect(result.stderr.contains("--interval"))
     }
@@ -30,7 +31,7 @@ import TestSupport
         let directory = Self.temporaryDirectory()
         let path = directory + "/nested/history.sqlite"
         let root = Fixtures.kernelPath("linux-4.19-debian10")
-        let result = Invocation.capture(["record", "--root", root, "--db", path, "--count", "3", "--interval", "500ms"])
+        let result = Invocation.capture(["record", "--root", root, "--db", path, "--count", "3", "--interval", "500ms"], root: HistoryTool.self)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("stopped after 3 samples"))
@@ -48,7 +49,7 @@ import TestSupport
         let result = Invocation.capture(
             ["record", "--root", Fixtures.kernelPath("linux-5.15-ubuntu22"), "--db", directory + "/h.sqlite", "--quiet",
              "--interval", "1s"],
-            maxFrames: 2)
+            maxFrames: 2, root: HistoryTool.self)
         #expect(result.exitCode == 0)
         #expect(result.stderr.isEmpty)
         #expect(try HistoryDatabase(path: directory + "/h.sqlite").samples().count == 2)
@@ -65,7 +66,7 @@ import TestSupport
         task.arguments = [path, "PRAGMA user_version = 7"]
         try task.run()
         task.waitUntilExit()
-        let result = Invocation.capture(["record", "--db", path, "--count", "1"])
+        let result = Invocation.capture(["record", "--db", path, "--count", "1"], root: HistoryTool.self)
         #expect(result.exitCode == 1)
         #expect(result.stderr == "memsleuth: \(path) was written by a newer memsleuth (schema 7); upgrade memsleuth or use another --db\n")
         try? FileManager.default.removeItem(atPath: directory)

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import MemsleuthCLI
 import Glibc
 #endif
 import HistoryStore

@@ -1,3 +1,4 @@
+import MemsleuthCLI
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +7,7 @@ import HistoryStore
 import KernelFiles
 import MemoryModel
 
-extension Memsleuth {
+extension HistoryTool {
     /// `memsleuth record`
     struct Record: MemsleuthCommand {
         static let configuration = CommandConfiguration(

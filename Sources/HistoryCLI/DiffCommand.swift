@@ -1,10 +1,11 @@
+import MemsleuthCLI
 import ArgumentParser
 import Diagnosis
 import HistoryStore
 import MemoryModel
 import Rendering
 
-extension Memsleuth {
+extension HistoryTool {
     /// `memsleuth diff T1 T2`: what grew or shrank between two times.
     struct Diff: MemsleuthCommand {
         static let configuration = CommandConfiguration(

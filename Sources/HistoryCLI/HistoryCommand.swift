@@ -1,10 +1,11 @@
+import MemsleuthCLI
 import ArgumentParser
 import Diagnosis
 import HistoryStore
 import MemoryModel
 import Rendering
 
-extension Memsleuth {
+extension HistoryTool {
     /// `memsleuth history`: a past snapshot, or one series over time.
     struct History: MemsleuthCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+
+/// `memsleuth record|history|diff` run in the sibling executable
+/// `memsleuth-history`, which links the store (GRDB and Foundation) that the
+/// one-shot views must not load (docs/PERFORMANCE.md: +0.3 ms on every
+/// `memsleuth free`). `memsleuth` replaces itself with it, same arguments.
+enum HistoryForwarding {
+    static let subcommands: Set<String> = ["record", "history", "diff"]
+    static let executableName = "memsleuth-history"
+
+    /// The sibling's path: next to this executable.
+    static func siblingPath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        let path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        return String(path[..<slash]) + "/" + executableName
+    }
+
+    /// execv(2)s the sibling; returns only on failure, with the message.
+    static func exec(_ arguments: [String]) -> CommandFailure {
+        guard let path = siblingPath() else {
+            return CommandFailure("cannot find this executable's directory (/proc/self/exe) to run \(executableName)")
+        }
+        var argv: [UnsafeMutablePointer<CChar>?] = ([executableName] + arguments).map { strdup($0) }
+        argv.append(nil)
+        execv(path, &argv)
+        let reason = String(cString: strerror(errno))
+        return CommandFailure("cannot run \(path): \(reason) (memsleuth \(arguments.first ?? "") needs "
+            + "\(executableName) installed next to memsleuth)")
+    }
+}
+
+extension Memsleuth {
+    /// Listed in `memsleuth --help`; runs in `memsleuth-history`.
+    struct RecordForwarder: MemsleuthCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "record", abstract: "Sample memory into the history store until stopped (runs memsleuth-history).")
+        @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+        func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
+            throw HistoryForwarding.exec(["record"] + arguments)
+        }
+    }
+
+    struct HistoryForwarder: MemsleuthCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "history", abstract: "A past snapshot or one series over time (runs memsleuth-history).")
+        @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+        func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
+            throw HistoryForwarding.exec(["history"] + arguments)
+        }
+    }
+
+    struct DiffForwarder: MemsleuthCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "diff", abstract: "What grew or shrank between two times (runs memsleuth-history).")
+        @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+        func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
+            throw HistoryForwarding.exec(["diff"] + arguments)
+        }
+    }
+}
