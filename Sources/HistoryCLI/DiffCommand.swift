@@ -1,8 +1,8 @@
-import MemsleuthCLI
 import ArgumentParser
 import Diagnosis
 import HistoryStore
 import MemoryModel
+import MemsleuthCLI
 import Rendering
 
 extension HistoryTool {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import MemsleuthCLI
 import Glibc
 #endif
+import MemsleuthCLI
 import HistoryStore
 import MemoryModel
 

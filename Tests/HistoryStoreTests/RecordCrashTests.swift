@@ -36,7 +36,12 @@ import TestSupport
         var total = 0
         for round in 0..<20 {
             let process = try Self.start(path)
-            usleep(UInt32.random(in: 300_000...900_000, using: &generator))
+            // Start-up (exec of memsleuth-history, opening the store) takes
+            // longer on a loaded machine: wait for this round's first sample,
+            // then kill at a random moment of the sampling loop.
+            var waited = 0
+            while ((try? Self.sampleCount(path)) ?? 0) <= total && waited < 200 { usleep(50_000); waited += 1 }
+            usleep(UInt32.random(in: 0...300_000, using: &generator))
             // Read while it writes (WAL: the reader does not block it), then kill.
             let before = (try? Self.sampleCount(path)) ?? 0
             kill(process.processIdentifier, SIGKILL)
