@@ -12,6 +12,9 @@ public struct CommandContext {
     /// and SIGTERM set `shouldStop` instead of killing it mid-frame (the
     /// executable installs signal handlers; tests leave it a no-op).
     public var catchInterrupts: () -> Void
+    /// True in the real executable: only there may a command replace the
+    /// process (exec `memsleuth-history`); in-process callers get an error.
+    public var mayExec = false
 
     public init(environment: CommandEnvironment, out: OutputSink, err: OutputSink,
                 sleep: @escaping (Double) -> Void, shouldStop: @escaping () -> Bool = { false },

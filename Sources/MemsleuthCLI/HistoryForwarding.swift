@@ -21,6 +21,15 @@ enum HistoryForwarding {
         return String(path[..<slash]) + "/" + executableName
     }
 
+    /// For a forwarding command: exec the sibling, or — in-process, where
+    /// replacing the caller's process would be wrong — say where it runs.
+    static func forward(_ arguments: [String], context: CommandContext) -> CommandFailure {
+        guard context.mayExec else {
+            return CommandFailure("\(arguments.first ?? "") runs in \(executableName); in-process callers use HistoryTool")
+        }
+        return exec(arguments)
+    }
+
     /// execv(2)s the sibling; returns only on failure, with the message.
     static func exec(_ arguments: [String]) -> CommandFailure {
         guard let path = siblingPath() else {
@@ -42,7 +51,7 @@ extension Memsleuth {
             commandName: "record", abstract: "Sample memory into the history store until stopped (runs memsleuth-history).")
         @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
-            throw HistoryForwarding.exec(["record"] + arguments)
+            throw HistoryForwarding.forward(["record"] + arguments, context: context)
         }
     }
 
@@ -51,7 +60,7 @@ extension Memsleuth {
             commandName: "history", abstract: "A past snapshot or one series over time (runs memsleuth-history).")
         @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
-            throw HistoryForwarding.exec(["history"] + arguments)
+            throw HistoryForwarding.forward(["history"] + arguments, context: context)
         }
     }
 
@@ -60,7 +69,7 @@ extension Memsleuth {
             commandName: "diff", abstract: "What grew or shrank between two times (runs memsleuth-history).")
         @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
-            throw HistoryForwarding.exec(["diff"] + arguments)
+            throw HistoryForwarding.forward(["diff"] + arguments, context: context)
         }
     }
 }

@@ -10,7 +10,7 @@ public enum Process {
     /// its own); `fastPath` recognises the one-shot views first.
     public static func main(root: any ParsableCommand.Type = Memsleuth.self, fastPath: Bool = true) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
-        let context = CommandContext(
+        var context = CommandContext(
             environment: .live(),
             out: .fileDescriptor(STDOUT_FILENO),
             err: .fileDescriptor(STDERR_FILENO),
@@ -23,6 +23,7 @@ public enum Process {
             },
             shouldStop: { InterruptFlag.isSet },
             catchInterrupts: { InterruptFlag.install() })
+        context.mayExec = true
         let arguments = Array(CommandLine.arguments.dropFirst())
         if fastPath {
             if let code = FastPath.run(arguments, context: context) { return code }

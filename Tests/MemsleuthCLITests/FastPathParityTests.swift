@@ -1,5 +1,6 @@
 @testable import MemsleuthCLI
 import Testing
+import TestSupport
 
 /// The fast path must produce exactly the request argument-parser would, or
 /// step aside (nil) and let argument-parser handle the invocation.
@@ -61,5 +62,24 @@ import Testing
     func dcacheAndMeminfoRefuseTheRest(_ arguments: [String]) {
         #expect(DcacheRequest.fastParse(arguments[...]) == nil)
         #expect(MeminfoRequest.fastParse(arguments[...]) == nil)
+    }
+}
+
+/// `record`, `history` and `diff` run in `memsleuth-history`: the real
+/// binary execs it; an in-process caller is told so, never replaced.
+@Suite struct HistoryForwardingTests {
+    @Test(arguments: ["record", "history", "diff"])
+    func inProcessCallsAreRefusedNotExeced(_ name: String) {
+        let result = Invocation.capture([name, "--help-me"])
+        #expect(result.exitCode == 1)
+        #expect(result.stderr.contains("runs in memsleuth-history"))
+    }
+
+    @Test func theRealBinaryForwardsWithTheSameArguments() throws {
+        let result = try ExternalCommand.run(BuiltBinary.path, ["history", "--db", "/nonexistent/h.sqlite", "--series", "meminfo.Slab"])
+        #expect(result.exitCode == 1)
+        #expect(result.stderr.contains("/nonexistent/h.sqlite"), "the history tool answered: \(result.stderr)")
+        let help = try ExternalCommand.run(BuiltBinary.path, ["record", "--help"])
+        #expect(help.stdout.contains("USAGE: memsleuth record"))
     }
 }
