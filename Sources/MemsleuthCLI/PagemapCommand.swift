@@ -15,21 +15,13 @@ extension Memsleuth {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "The process id.")
-        var pid: String
+        @Argument(help: "The process id.", transform: ProcessTarget.pid)
+        var pid: Int32
 
-        @Argument(help: "A virtual address, hex (0x7f…) or decimal.")
-        var address: String
+        @Argument(help: "A virtual address, hex (0x7f…) or decimal.", transform: PagemapRequest.address)
+        var address: UInt64
 
-        func validate() throws {
-            _ = try ProcessTarget.pid(pid)
-            _ = try PagemapRequest.address(address)
-        }
-
-        var request: PagemapRequest {
-            PagemapRequest(global: global.request, pid: (try? ProcessTarget.pid(pid)) ?? 0,
-                           address: (try? PagemapRequest.address(address)) ?? 0)
-        }
+        var request: PagemapRequest { PagemapRequest(global: global.request, pid: pid, address: address) }
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 { try request.run(context) }
     }

@@ -11,12 +11,10 @@ extension Memsleuth {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "The process id.")
-        var pid: String
+        @Argument(help: "The process id.", transform: ProcessTarget.pid)
+        var pid: Int32
 
-        func validate() throws { _ = try ProcessTarget.pid(pid) }
-
-        var request: SmapsRequest { SmapsRequest(global: global.request, pid: (try? ProcessTarget.pid(pid)) ?? 0) }
+        var request: SmapsRequest { SmapsRequest(global: global.request, pid: pid) }
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 { try request.run(context) }
     }
