@@ -1,6 +1,20 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// One benchmark suite: `Benchmarks/NAME`, run by the benchmark plugin, with
+/// the framework and memsleuth's reading layer plus what it adds.
+func suite(_ name: String, adding extra: [Target.Dependency] = []) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: "KernelFiles", package: "memsleuth"),
+            .product(name: "MemoryModel", package: "memsleuth"),
+        ] + extra,
+        path: "Benchmarks/" + name,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])
+}
+
 // A package of its own so that the main package (and CI's `swift test`)
 // never builds the benchmark framework. Run with scripts/bench.
 let package = Package(
@@ -12,43 +26,12 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "KernelFilesBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "KernelFiles", package: "memsleuth"),
-                .product(name: "MemoryModel", package: "memsleuth"),
-            ],
-            path: "Benchmarks/KernelFilesBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
-        .executableTarget(
-            name: "SnapshotBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "KernelFiles", package: "memsleuth"),
-                .product(name: "MemoryModel", package: "memsleuth"),
-            ],
-            path: "Benchmarks/SnapshotBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
-        .executableTarget(
-            name: "ProcessBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "KernelFiles", package: "memsleuth"),
-                .product(name: "MemoryModel", package: "memsleuth"),
-            ],
-            path: "Benchmarks/ProcessBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
-        .executableTarget(
-            name: "StoreBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "KernelFiles", package: "memsleuth"),
-                .product(name: "MemoryModel", package: "memsleuth"),
-                .product(name: "HistoryStore", package: "memsleuth"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            path: "Benchmarks/StoreBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        suite("KernelFilesBenchmarks"),
+        suite("SnapshotBenchmarks"),
+        suite("ProcessBenchmarks"),
+        suite("StoreBenchmarks", adding: [
+            .product(name: "HistoryStore", package: "memsleuth"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ]
 )
