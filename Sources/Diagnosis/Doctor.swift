@@ -15,6 +15,8 @@ public struct DoctorReport: Sendable {
     public var unavailable: [Unavailable]
     /// How many samples the judgement used: 1, or more with history.
     public var samples: Int = 1
+    /// When the oldest of them was taken (nil without history).
+    public var historyStart: WallTime? = nil
 
     public var exitCode: Int32 { verdict?.exitCode ?? Severity.unknownExitCode }
     public var verdictName: String { verdict?.name ?? "UNKNOWN" }
@@ -29,7 +31,7 @@ public enum Doctor {
         MemoryUsedRules.memoryUsed, MemoryUsedRules.pageCacheHealthy,
         SlabRules.reclaimableRunaway, DentryRules.dominant, DentryRules.negative, DentryRules.negativeGrowth,
         NSSRule.rule, SlabRules.inodeBloat, SlabRules.unreclaimableGrowth,
-        UsageRules.shmemLarge, UsageRules.processLarge,
+        UsageRules.shmemLarge, GrowthRules.shmemGrowth, UsageRules.processLarge, GrowthRules.processGrowth,
         PressureRules.swapPressure, PressureRules.memoryPressure, PressureRules.overcommit,
         TopologyRules.fragmentation, TopologyRules.numaImbalance,
         KernelMemoryRules.hugePagesUnused, CgroupRule.dying, KernelMemoryRules.stacksAndPageTables,
@@ -58,7 +60,8 @@ public enum Doctor {
         let verdict: Severity? = input.snapshot.hasMemoryData ? (findings.map(\.severity).max() ?? .ok) : nil
         return DoctorReport(findings: findings, verdict: verdict, used: context.used, host: input.snapshot.host,
                             time: input.snapshot.time, meminfo: input.snapshot.meminfo, account: account ?? context.account,
-                            unavailable: unavailable, samples: input.history.count + 1)
+                            unavailable: unavailable, samples: input.history.count + 1,
+                            historyStart: input.history.first?.time)
     }
 
     /// Worst first; ties in rule order (stable), so output is deterministic.

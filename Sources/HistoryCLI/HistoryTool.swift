@@ -11,7 +11,7 @@ public struct HistoryTool: ParsableCommand {
         commandName: "memsleuth",
         abstract: "Record memory history and look back at it.",
         version: MemsleuthVersion.current,
-        subcommands: [Record.self, History.self, Diff.self])
+        subcommands: [Record.self, History.self, Diff.self, Doctor.self])
 
     public init() {}
 }

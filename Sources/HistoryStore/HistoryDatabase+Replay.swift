@@ -91,3 +91,26 @@ extension HistoryDatabase {
         }
     }
 }
+
+extension HistoryDatabase {
+    /// At most `limit` samples between two times, spread evenly in time (the
+    /// last one at or before each of `limit` evenly spaced instants, each
+    /// sample once), oldest first. The trend engine thins every series to a
+    /// few hundred points anyway (Diagnosis `trendMaxPoints`); rebuilding only
+    /// these keeps a doctor over 30 days of samples within its second.
+    public func samples(from: Int64, to: Int64, spreadOver limit: Int) throws -> [StoredSample] {
+        let all = try samples(from: from, to: to)
+        guard all.count > limit, limit >= 2, let first = all.first, let last = all.last else { return all }
+        let span = Double(last.timeNanoseconds - first.timeNanoseconds)
+        var picked: [StoredSample] = []
+        picked.reserveCapacity(limit)
+        var index = 0
+        for k in 0..<limit {
+            let instant = first.timeNanoseconds + Int64(span * Double(k) / Double(limit - 1))
+            while index + 1 < all.count, all[index + 1].timeNanoseconds <= instant { index += 1 }
+            if picked.last?.id != all[index].id { picked.append(all[index]) }
+        }
+        if picked.last?.id != last.id { picked.append(last) }
+        return picked
+    }
+}

@@ -17,38 +17,95 @@ extension Memsleuth {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var thresholds: ThresholdOptions
+        @OptionGroup var history: DoctorHistoryOptions
+
+        func validate() throws {
+            if history.db != nil, global.bundle != nil {
+                throw ValidationError("--db and --bundle cannot be used together (a bundle's samples are its history)")
+            }
+        }
 
         var request: DoctorRequest { DoctorRequest(global: global.request, thresholds: thresholds.thresholds) }
 
-        func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 { try request.run(context) }
+        func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
+            // The store is read by memsleuth-history (GRDB stays out of this
+            // binary): the same doctor runs there with the store's samples.
+            if history.db != nil {
+                throw HistoryForwarding.forward(["doctor"] + request.arguments + history.arguments, context: context)
+            }
+            return try request.run(context)
+        }
+    }
+}
+
+/// `--db` and `--since`: judge growth over the recorder's history.
+public struct DoctorHistoryOptions: ParsableArguments {
+    public init() {}
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Judge growth and forecasts over this history store (written by `memsleuth record`).", valueName: "PATH"))
+    public var db: String?
+
+    // .unconditional: `--since -2d` is a value, not an unknown option.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+        "With --db: the history from this long ago (or this RFC 3339 time) to now; default all of it.",
+        valueName: "DURATION|TIME"))
+    public var since: String?
+
+    public func validate() throws {
+        if let db { guard !db.isEmpty else { throw ValidationError("--db needs a path") } }
+        if since != nil, db == nil { throw ValidationError("--since needs --db (the history to look back over)") }
+    }
+
+    /// Back to the command line, for memsleuth-history.
+    public var arguments: [String] {
+        (db.map { ["--db", $0] } ?? []) + (since.map { ["--since=\($0)"] } ?? [])
     }
 }
 
 /// `--warn` and `--crit`, shared by doctor and check.
-struct ThresholdOptions: ParsableArguments {
+public struct ThresholdOptions: ParsableArguments {
+    public init() {}
+
     @Option(name: .long, help: ArgumentHelp("WARNING at this percentage of MemTotal used.", valueName: "PERCENT"))
-    var warn: Double = 80
+    public var warn: Double = 80
 
     @Option(name: .long, help: ArgumentHelp("CRITICAL at this percentage of MemTotal used.", valueName: "PERCENT"))
-    var crit: Double = 90
+    public var crit: Double = 90
 
-    func validate() throws {
+    public func validate() throws {
         guard warn > 0, warn <= 100, crit > 0, crit <= 100 else {
             throw ValidationError("--warn and --crit are percentages between 0 and 100")
         }
         guard warn <= crit else { throw ValidationError("--warn (\(warn)) must not be above --crit (\(crit))") }
     }
 
-    var thresholds: DoctorThresholds { DoctorThresholds(warnPercent: warn, critPercent: crit) }
+    public var thresholds: DoctorThresholds { DoctorThresholds(warnPercent: warn, critPercent: crit) }
 }
 
 /// What `memsleuth doctor` was asked.
-struct DoctorRequest: Equatable {
-    var global: GlobalRequest
-    var thresholds = DoctorThresholds()
+public struct DoctorRequest: Equatable, Sendable {
+    public var global: GlobalRequest
+    public var thresholds = DoctorThresholds()
 
-    func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
-        let report = try DoctorRequest.diagnose(global: global, thresholds: thresholds, context: context)
+    public init(global: GlobalRequest, thresholds: DoctorThresholds = DoctorThresholds()) {
+        self.global = global
+        self.thresholds = thresholds
+    }
+
+    /// The request as options again (for the sibling executable).
+    var arguments: [String] {
+        var out: [String] = []
+        if let bundle = global.bundle { out += ["--bundle", bundle] } else if global.root != "/" { out += ["--root", global.root] }
+        if global.json { out.append("--json") }
+        if thresholds != DoctorThresholds() {
+            out += ["--warn", "\(thresholds.warnPercent)", "--crit", "\(thresholds.critPercent)"]
+        }
+        return out
+    }
+
+    public func run(_ context: CommandContext, history: [Snapshot]? = nil) throws(CommandFailure) -> Int32 {
+        let report = try DoctorRequest.diagnose(global: global, thresholds: thresholds, context: context, history: history)
         if global.json {
             context.out.write(DoctorView.json(report).rendered() + "\n")
         } else {
@@ -59,8 +116,10 @@ struct DoctorRequest: Equatable {
 
     /// gather → diagnose, shared with `check`. A knowledge base that does
     /// not parse (tests prevent it) is UNKNOWN, exit 3, one line.
-    static func diagnose(global: GlobalRequest, thresholds: DoctorThresholds,
-                         context: CommandContext) throws(CommandFailure) -> DoctorReport {
+    /// `history`: earlier samples from the store (oldest first), when the
+    /// caller has them; a bundle's own samples otherwise.
+    static func diagnose(global: GlobalRequest, thresholds: DoctorThresholds, context: CommandContext,
+                         history: [Snapshot]? = nil) throws(CommandFailure) -> DoctorReport {
         // A bundle with several samples is history: the newest is judged,
         // the earlier ones give the rules their growth and forecasts.
         let bundle = try global.bundleReader(context.environment)
@@ -72,7 +131,9 @@ struct DoctorRequest: Equatable {
                                  exitCode: Severity.unknownExitCode)
         }
         var input = DiagnosisInput.gather(root: root)
-        if let bundle {
+        if let history {
+            input.history = history.filter { $0.time < input.snapshot.time }
+        } else if let bundle {
             if let time = bundle.latest.time { input.snapshot.time = time }
             input.history = bundle.samples.dropLast().map { sample in
                 var snapshot = SnapshotCollector(root: sample.root).collect()

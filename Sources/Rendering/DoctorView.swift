@@ -13,6 +13,7 @@ public enum DoctorView {
     /// `unicode` draws the account's bars with block characters, `#` otherwise.
     public static func text(_ report: DoctorReport, color: Bool, unicode: Bool = true) -> String {
         var out = header(report, color: color) + "\n"
+        if let line = historyLine(report) { out += line }
         if let used = report.used { out += usedLines(used) }
         if let account = report.account, account.total != nil {
             out += "\nWhere the memory is:\n" + AccountView.text(account, unicode: unicode, notes: false, sources: false)
@@ -37,6 +38,13 @@ public enum DoctorView {
         if let release = report.host.kernelRelease { line += ", Linux \(release)" }
         if report.verdict == nil { line += " - no memory figures could be read" }
         return line
+    }
+
+    /// Which history the growth and forecasts were judged over.
+    static func historyLine(_ report: DoctorReport) -> String? {
+        guard report.samples > 1, let start = report.historyStart else { return nil }
+        let seconds = Double(report.time.seconds - start.seconds) + Double(report.time.nanoseconds - start.nanoseconds) / 1e9
+        return "History: \(report.samples) samples over \(humanHours(max(0, seconds) / 3600)), since \(start.rfc3339)\n"
     }
 
     static func usedLines(_ used: UsedMemory) -> String {
@@ -150,6 +158,7 @@ public enum DoctorView {
             ("verdict", .string(report.verdictName)),
             ("exit_code", .int(Int64(report.exitCode))),
             ("samples", .int(Int64(report.samples))),
+            ("history_start", report.historyStart.map { .string($0.rfc3339) } ?? .null),
             ("host", .object([
                 ("hostname", .string(report.host.hostname)), ("kernel_release", .string(report.host.kernelRelease)),
                 ("time", .string(report.time.rfc3339)),

@@ -141,6 +141,10 @@ import TestSupport
              expected: .warning,
              quiet: { t in DiagnosisInput(snapshot: t.quiet, cgroups: CgroupTree(
                  version: .v2, cgroups: [], totalCount: 80, dyingCgroups: 12, unavailable: [])) }),
+        Case(id: "process.growth", fires: { t in t.growingProcess(gibPerHour: 1) }, expected: .warning,
+             quiet: { t in t.growingProcess(gibPerHour: 0) }),
+        Case(id: "shmem.growth", fires: { t in t.growingShmem(percentPerHour: 2) }, expected: .warning,
+             quiet: { t in t.growingShmem(percentPerHour: 0) }),
         Case(id: "kernel.stacks-pagetables",
              fires: { t in DiagnosisInput(snapshot: t.quiet.with(meminfo: ["PageTables": t.share(12)])) },
              expected: .warning, quiet: { t in DiagnosisInput(snapshot: t.quiet) }),
@@ -170,6 +174,34 @@ import TestSupport
     }
 
     // MARK: inputs
+
+    /// Twelve samples ten minutes apart; pid 4242 (started at tick 500)
+    /// grows by `gibPerHour` from 1 GiB.
+    func growingProcess(gibPerHour: Double, start: UInt64 = 500, span: Int64 = 600) -> DiagnosisInput {
+        let samples = (0..<12).map { step -> Snapshot in
+            var sweep = ProcessSweep()
+            let res = UInt64(1 << 30) + UInt64(gibPerHour * Double(1 << 30) * Double(Int64(step) * span) / 3600)
+            sweep.rows = [
+                ProcessRow(pid: 1, user: "root", command: "systemd", res: 12 << 20, startTimeTicks: 1),
+                ProcessRow(pid: 4242, user: "app", command: "leaky", cmdline: "/usr/bin/leaky --serve", res: res,
+                           startTimeTicks: start),
+            ]
+            var snapshot = quiet.with(time: Int64(step) * span)
+            snapshot.processes = sweep
+            return snapshot
+        }
+        return DiagnosisInput(snapshot: samples[11], history: Array(samples[0..<11]), processes: samples[11].processes)
+    }
+
+    /// Twelve samples ten minutes apart; Shmem grows by `percentPerHour` of MemTotal.
+    func growingShmem(percentPerHour: Double) -> DiagnosisInput {
+        let samples = (0..<12).map { step -> Snapshot in
+            quiet.with(time: Int64(step) * 600)
+                .with(meminfo: ["Shmem": share(1) + UInt64(Double(share(percentPerHour)) * Double(step) / 6)])
+        }
+        return DiagnosisInput(snapshot: samples[11], history: Array(samples[0..<11]),
+                              tmpfs: [TmpfsMount(mountPoint: "/dev/shm", usedBytes: share(3), sizeBytes: share(50))])
+    }
 
     static func sweep(res: UInt64) -> ProcessSweep {
         var sweep = ProcessSweep()

@@ -100,7 +100,7 @@ enum DentryRules {
             if kernelCounts { return sample.dcache.dentries?.nrNegative.map { Double($0) * objectSize } }
             return dentryBytes(sample).map { Double($0.bytes) }
         }
-        guard let trend, trend.perHour / Double(memTotal) * 100 >= growthPercentPerHour else { return nil }
+        guard let trend, trend.isEstablished, trend.perHour / Double(memTotal) * 100 >= growthPercentPerHour else { return nil }
         let what = kernelCounts ? "negative dentries (nr_negative)" : "the dentry cache (this kernel does not count negative dentries)"
         let objectsPerHour = objectSize > 0 ? trend.perHour / objectSize : 0
         var detail = "\(what.prefix(1).uppercased() + what.dropFirst()) grew by \(humanBytes(clampedBytes(trend.perHour))) per hour"

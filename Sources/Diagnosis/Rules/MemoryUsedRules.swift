@@ -16,7 +16,7 @@ enum MemoryUsedRules {
         }
         var level = severity(percent, warn: thresholds.warnPercent, crit: thresholds.critPercent)
         var forecast: String?
-        if let trend, let hours = trend.hoursUntil(thresholds.critPercent), hours > 0 {
+        if let trend, trend.isEstablished, let hours = trend.hoursUntil(thresholds.critPercent), hours > 0 {
             forecast = "At the present rate (\(oneDecimal(trend.perHour)) points per hour over \(trend.sampleCount) samples) used memory reaches \(oneDecimal(thresholds.critPercent)) % in \(humanHoursRange(hours, trend.hoursRange(until: thresholds.critPercent)))."
             if level == nil, hours <= forecastHorizonHours { level = .warning }
         }
@@ -26,11 +26,37 @@ enum MemoryUsedRules {
             evidence.append(Evidence(name: "used growth", value: trend.perHour, unit: .percent, source: "derived: \(trend.sampleCount) samples",
                                      text: "percentage points per hour"))
         }
-        let detail = usedDetail(used) + (forecast.map { " " + $0 } ?? "")
+        var detail = usedDetail(used) + (forecast.map { " " + $0 } ?? "")
+        if let trend, trend.isEstablished, let part = fastestGrowingPart(context.samples) {
+            evidence.append(.bytes("growing most: \(part.name)", clampedBytes(part.trend.perHour),
+                                   source: "derived: /proc/meminfo, \(part.trend.sampleCount) samples", text: "bytes per hour"))
+            detail += " Most of the growth is \(part.name) (\(humanBytes(clampedBytes(part.trend.perHour))) per hour): "
+                + part.meaning + "."
+        }
         return issue.finding(
             level,
             title: "Memory \(oneDecimal(percent)) % used counting reclaimable slab (procps: \(oneDecimal(used.procpsPercent)) %)",
             evidence: evidence, detail: detail)
+    }
+
+    /// The parts of "used" (counting reclaimable slab) that can grow, with
+    /// what each means and which finding names the holder.
+    static let growingParts: [(name: String, meaning: String, value: @Sendable (Meminfo) -> UInt64?)] = [
+        ("AnonPages", "process memory; process.growth names the process", { $0["AnonPages"] }),
+        ("Shmem", "tmpfs and shared memory; shmem.growth names the mount", { $0.shmem }),
+        ("Slab", "kernel slab caches; the slab findings name the cache", { $0.slab }),
+        ("KernelStack", "kernel stacks, one per thread", { $0["KernelStack"] }),
+        ("PageTables", "page tables of processes' mappings", { $0["PageTables"] }),
+    ]
+
+    /// The part whose robust slope is the steepest, when it rises.
+    static func fastestGrowingPart(_ samples: [Snapshot]) -> (name: String, meaning: String, trend: Trend)? {
+        var best: (name: String, meaning: String, trend: Trend)?
+        for part in growingParts {
+            guard let trend = Trend(samples, { $0.meminfo.flatMap(part.value).map { Double($0) } }), trend.perHour > 0 else { continue }
+            if trend.perHour > (best?.trend.perHour ?? 0) { best = (part.name, part.meaning, trend) }
+        }
+        return best
     }
 
     static func usedEvidence(_ used: UsedMemory) -> [Evidence] {

@@ -50,7 +50,7 @@ enum NSSRule {
         let dentryShare = context.percentOfTotal(dentry?.bytes)
         let growth = Trend(context.samples) { DentryRules.dentryBytes($0).map { Double($0.bytes) } }
         var growing = false
-        if let growth, let total = context.memTotal { growing = growth.perHour / Double(total) * 100 >= 0.1 }
+        if let growth, growth.isEstablished, let total = context.memTotal { growing = growth.perHour / Double(total) * 100 >= 0.1 }
         let level: Severity
         if let dentryShare, dentryShare >= 30 { level = .critical }
         else if (dentryShare ?? 0) >= 10 || growing { level = .warning }

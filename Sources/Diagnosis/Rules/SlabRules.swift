@@ -64,7 +64,7 @@ enum SlabRules {
             let percentPerHour = trend.perHour / Double(memTotal) * 100
             evidence.append(Evidence(name: "SUnreclaim growth", value: trend.perHour, unit: .bytes, source: "derived: /proc/meminfo",
                                      text: "bytes per hour over \(trend.sampleCount) samples"))
-            if percentPerHour >= leakPercentPerHour {
+            if trend.isEstablished, percentPerHour >= leakPercentPerHour {
                 level = max(level ?? .warning, .warning)
                 detail += ", growing by \(humanBytes(clampedBytes(trend.perHour))) per hour"
             }

@@ -39,6 +39,24 @@ public struct Trend: Sendable, Equatable {
         analysis = TrendAnalysis(points)
     }
 
+    /// History shorter than this raises no alarm by its growth alone: a few
+    /// seconds of samples (a recorder just started, a compile running) give
+    /// steep, significant, meaningless slopes.
+    public static let minimumSpanSeconds = 600.0
+
+    /// From this many samples on, growth must also be significant
+    /// (Mann–Kendall); fewer (a bundle of three captures hours apart) cannot
+    /// be tested, and their slope is taken as it is.
+    public static let testableSampleCount = 8
+
+    /// Growth to act on: rising over at least `minimumSpanSeconds`, and
+    /// significant when there are enough samples to say. Rules escalate on
+    /// growth only when this holds.
+    public var isEstablished: Bool {
+        guard spanSeconds >= Trend.minimumSpanSeconds, perHour > 0 else { return false }
+        return sampleCount < Trend.testableSampleCount || analysis.growth == .leakLike || analysis.growth == .growing
+    }
+
     /// Hours until the figure reaches `target` at the current rate; nil when
     /// it is not growing towards it. 0 when already there.
     public func hoursUntil(_ target: Double) -> Double? {
@@ -69,7 +87,7 @@ func humanCount(_ value: Double) -> String {
 }
 
 /// "3 h 10 min", "45 min", "2 d 4 h" — a forecast for people.
-func humanHours(_ hours: Double) -> String {
+public func humanHours(_ hours: Double) -> String {
     guard hours.isFinite, hours >= 0 else { return "never" }
     let minutes = Int((hours * 60).rounded())
     if minutes < 60 { return "\(minutes) min" }
