@@ -22,6 +22,12 @@ extension HistoryTool {
             guard global.bundle == nil else {
                 throw ValidationError("--db and --bundle cannot be used together (a bundle's samples are its history)")
             }
+            if let at = history.at {
+                guard TimeArgument.nanoseconds(at, now: 0) != nil else {
+                    throw ValidationError("--at wants RFC 3339 or a duration ago (-2h), not \"\(at)\"")
+                }
+                guard global.rootOption == nil else { throw ValidationError("--at judges a stored sample: leave out --root") }
+            }
             if let since = history.since {
                 guard TimeArgument.nanoseconds(since, now: 0) != nil else {
                     throw ValidationError("--since wants a duration (30d, 6h) or RFC 3339, not \"\(since)\"")
@@ -31,8 +37,11 @@ extension HistoryTool {
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
             let request = DoctorRequest(global: global.request, thresholds: thresholds.thresholds)
-            let samples = try DoctorHistory(db: history.db ?? "", since: history.since).snapshots()
-            return try request.run(context, history: samples)
+            let source = DoctorHistory(db: history.db ?? "", since: history.since)
+            guard let at = history.at else { return try request.run(context, history: try source.snapshots()) }
+            let (stored, earlier) = try source.snapshots(at: at)
+            let report = try DoctorRequest.diagnose(stored: stored, history: earlier, thresholds: thresholds.thresholds)
+            return request.show(report, context)
         }
     }
 }
@@ -44,23 +53,51 @@ struct DoctorHistory {
     var since: String?
     static let limit = 400
 
+    /// The samples up to now, for judging the live host (or --root).
     func snapshots() throws(CommandFailure) -> [Snapshot] {
+        let store = try open()
+        let now = WallTime.now()
+        let nowNs = now.seconds &* 1_000_000_000 &+ now.nanoseconds
+        return try snapshots(store, to: nowNs, sinceCountedFrom: nowNs)
+    }
+
+    /// The stored sample at or before `at`, and the samples before it.
+    /// Relative times count back from the store's newest sample (a store
+    /// copied off a host is read later).
+    func snapshots(at: String) throws(CommandFailure) -> (Snapshot, [Snapshot]) {
+        let store = try open()
+        do {
+            let newest = try store.samples(from: .min, to: .max).last?.timeNanoseconds ?? 0
+            guard let time = TimeArgument.nanoseconds(at, now: newest) else { throw CommandFailure("bad --at \"\(at)\"", exitCode: 64) }
+            guard let sample = try store.samples(from: .min, to: time).last, let snapshot = try store.snapshot(sampleID: sample.id) else {
+                throw CommandFailure("no sample at or before \(at) in \(db)")
+            }
+            let earlier = try snapshots(store, to: sample.timeNanoseconds - 1, sinceCountedFrom: sample.timeNanoseconds)
+            return (snapshot, earlier)
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure("cannot read the history store \(db): \(error)")
+        }
+    }
+
+    func open() throws(CommandFailure) -> HistoryDatabase {
         guard access(db, F_OK) == 0 else {
             throw CommandFailure("no history store at \(db) (run `memsleuth record --db \(db)` first, or leave out --db)")
         }
-        let store: HistoryDatabase
-        do { store = try HistoryDatabase(path: db) } catch { throw CommandFailure(error.message) }
-        let now = WallTime.now()
-        let nowNs = now.seconds &* 1_000_000_000 &+ now.nanoseconds
+        do { return try HistoryDatabase(path: db) } catch { throw CommandFailure(error.message) }
+    }
+
+    func snapshots(_ store: HistoryDatabase, to end: Int64, sinceCountedFrom reference: Int64) throws(CommandFailure) -> [Snapshot] {
         var from = Int64.min
         if let since {
-            guard let start = TimeArgument.nanoseconds(since, now: nowNs) else {
+            guard let start = TimeArgument.nanoseconds(since, now: reference) else {
                 throw CommandFailure("bad --since \"\(since)\"", exitCode: 64)
             }
             from = start
         }
         do {
-            return try store.samples(from: from, to: nowNs, spreadOver: DoctorHistory.limit)
+            return try store.samples(from: from, to: end, spreadOver: DoctorHistory.limit)
                 .compactMap { try store.snapshot(sampleID: $0.id) }
         } catch {
             throw CommandFailure("cannot read the history store \(db): \(error)")

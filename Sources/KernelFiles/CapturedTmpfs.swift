@@ -47,6 +47,32 @@ public struct CapturedTmpfs: Sendable, Equatable {
         return CapturedTmpfs(mounts: mounts)
     }
 
+    /// The file's text (what `parse` reads back), mount points escaped as
+    /// mountinfo escapes them.
+    public var text: String {
+        var out = "# mountpoint used_bytes size_bytes\n"
+        for mount in mounts {
+            out += Self.escaped(mount.mountPoint) + " " + (mount.usedBytes.map { String($0) } ?? "-") + " "
+                + (mount.sizeBytes.map { String($0) } ?? "-") + "\n"
+        }
+        return out
+    }
+
+    /// Space, tab, newline and backslash as three-digit octal escapes.
+    static func escaped(_ path: String) -> String {
+        var out = ""
+        for scalar in path.unicodeScalars {
+            switch scalar {
+            case " ": out += "\\040"
+            case "\t": out += "\\011"
+            case "\n": out += "\\012"
+            case "\\": out += "\\134"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     /// `.some(nil)` for "-", nil for anything that is not a number.
     private static func figure(_ field: Slice<UnsafeRawBufferPointer>) -> UInt64?? {
         if ByteField.equals(field, "-") { return .some(nil) }

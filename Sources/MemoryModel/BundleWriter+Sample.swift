@@ -75,6 +75,13 @@ extension BundleWriter {
                 files += 1
             }
         }
+        // tmpfs usage is statfs(2) of the live mounts: keep the figures
+        // (`CapturedTmpfs`), as scripts/capture-fixture does.
+        if source.isLive {
+            let tmpfs = CapturedTmpfs.Mount.gather(root: source, buffer: buffer)
+            try write(sampleDir + "/memsleuth/tmpfs", text: CapturedTmpfs(mounts: tmpfs.mounts).text)
+            files += 1
+        }
         // Merged slab caches are links to a shared directory; keep them as links.
         for name in (try? source.list("sys/kernel/slab")) ?? [] {
             let relative = "sys/kernel/slab/" + name

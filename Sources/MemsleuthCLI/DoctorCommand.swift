@@ -52,14 +52,20 @@ public struct DoctorHistoryOptions: ParsableArguments {
         valueName: "DURATION|TIME"))
     public var since: String?
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
+        "With --db: judge the stored sample at or before TIME (RFC 3339 or -2h) instead of the host now.",
+        valueName: "TIME"))
+    public var at: String?
+
     public func validate() throws {
         if let db { guard !db.isEmpty else { throw ValidationError("--db needs a path") } }
         if since != nil, db == nil { throw ValidationError("--since needs --db (the history to look back over)") }
+        if at != nil, db == nil { throw ValidationError("--at needs --db (the history to look back into)") }
     }
 
     /// Back to the command line, for memsleuth-history.
     public var arguments: [String] {
-        (db.map { ["--db", $0] } ?? []) + (since.map { ["--since=\($0)"] } ?? [])
+        (db.map { ["--db", $0] } ?? []) + (since.map { ["--since=\($0)"] } ?? []) + (at.map { ["--at=\($0)"] } ?? [])
     }
 }
 
@@ -106,6 +112,11 @@ public struct DoctorRequest: Equatable, Sendable {
 
     public func run(_ context: CommandContext, history: [Snapshot]? = nil) throws(CommandFailure) -> Int32 {
         let report = try DoctorRequest.diagnose(global: global, thresholds: thresholds, context: context, history: history)
+        return show(report, context)
+    }
+
+    /// Writes the report as text or JSON; the exit code by its verdict.
+    public func show(_ report: DoctorReport, _ context: CommandContext) -> Int32 {
         if global.json {
             context.out.write(DoctorView.json(report).rendered() + "\n")
         } else {
@@ -125,12 +136,28 @@ public struct DoctorRequest: Equatable, Sendable {
         let bundle = try global.bundleReader(context.environment)
         let root: ProcRoot
         if let bundle { root = bundle.latest.root } else { root = try global.procRoot(context.environment) }
-        let knowledgeBase: KnowledgeBase
-        do { knowledgeBase = try KnowledgeBase.embedded() } catch {
+        let knowledgeBase = try knowledgeBase()
+        var input = DiagnosisInput.gather(root: root)
+        return diagnose(&input, bundle: bundle, history: history, thresholds: thresholds, knowledgeBase: knowledgeBase)
+    }
+
+    /// A stored sample judged as "now": what the store kept of it (no
+    /// tmpfs mounts, no suspects' maps and environment: docs/STORE.md).
+    public static func diagnose(stored snapshot: Snapshot, history: [Snapshot], thresholds: DoctorThresholds)
+        throws(CommandFailure) -> DoctorReport {
+        var input = DiagnosisInput(snapshot: snapshot, processes: snapshot.processes, cgroups: snapshot.cgroups)
+        return diagnose(&input, bundle: nil, history: history, thresholds: thresholds, knowledgeBase: try knowledgeBase())
+    }
+
+    static func knowledgeBase() throws(CommandFailure) -> KnowledgeBase {
+        do { return try KnowledgeBase.embedded() } catch {
             throw CommandFailure("\(error) (please report this: the built-in knowledge base is damaged)",
                                  exitCode: Severity.unknownExitCode)
         }
-        var input = DiagnosisInput.gather(root: root)
+    }
+
+    static func diagnose(_ input: inout DiagnosisInput, bundle: BundleReader?, history: [Snapshot]?,
+                         thresholds: DoctorThresholds, knowledgeBase: KnowledgeBase) -> DoctorReport {
         if let history {
             input.history = history.filter { $0.time < input.snapshot.time }
         } else if let bundle {

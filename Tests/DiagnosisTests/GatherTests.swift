@@ -206,6 +206,15 @@ enum Incidents {
         #expect(try parseText("", CapturedTmpfs.parse).mounts.isEmpty)
     }
 
+    @Test func textReadsBackAsWritten() throws {
+        let mounts = CapturedTmpfs(mounts: [
+            .init(mountPoint: "/dev/shm", usedBytes: 1048576, sizeBytes: 33741045760),
+            .init(mountPoint: "/mnt/big scratch\\with\ttab", usedBytes: nil, sizeBytes: 7),
+        ])
+        #expect(mounts.text.contains("/mnt/big\\040scratch\\134with\\011tab - 7\n"))
+        #expect(try parseText(mounts.text, CapturedTmpfs.parse) == mounts)
+    }
+
     @Test(arguments: ["/dev/shm 12\n", "dev/shm 1 2\n", "/dev/shm x 2\n", "/dev/shm 1 2 3\n",
                       "/dev/shm 1 99999999999999999999\n"])
     func malformed(text: String) {

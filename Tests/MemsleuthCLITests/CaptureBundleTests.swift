@@ -75,6 +75,10 @@ import TestSupport
         // such as "more than 5" depends on the machine: CI containers run few).
         #expect(snapshot.processes?.rows.contains { $0.pid == getpid() } == true)
         #expect(snapshot.pageSize?.source == .manifest)
+        // tmpfs usage (statfs, not a file) is kept for the doctor's shmem rules.
+        #expect(FileManager.default.fileExists(atPath: sample + "/memsleuth/tmpfs"))
+        let doctor = Invocation.capture(["doctor", "--json", "--bundle", bundle])
+        #expect(!doctor.stdout.contains("/memsleuth/tmpfs"), "the doctor found the captured tmpfs figures")
         #expect(snapshot.time == reader.latest.time)
         let live = SnapshotCollector(root: ProcRoot()).collect()
         #expect(Set(snapshot.unavailable.map(\.line)).isSubset(of: Set(live.unavailable.map(\.line))),

@@ -42,7 +42,7 @@ public struct Trend: Sendable, Equatable {
     /// History shorter than this raises no alarm by its growth alone: a few
     /// seconds of samples (a recorder just started, a compile running) give
     /// steep, significant, meaningless slopes.
-    public static let minimumSpanSeconds = 600.0
+    public static let minimumSpanSeconds = 300.0
 
     /// From this many samples on, growth must also be significant
     /// (Mann–Kendall); fewer (a bundle of three captures hours apart) cannot

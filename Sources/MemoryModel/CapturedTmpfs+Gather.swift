@@ -2,9 +2,11 @@
 import Glibc
 #endif
 import KernelFiles
-import MemoryModel
 
-extension TmpfsMount {
+/// The tmpfs mounts of a host and their usage: the doctor's `shmem.*` rules
+/// name them, and `memsleuth capture` keeps them in each sample (a bundle
+/// cannot be statfs'd on another machine).
+extension CapturedTmpfs.Mount {
     /// The file systems whose pages the kernel counts in meminfo's `Shmem`:
     /// tmpfs and devtmpfs (a tmpfs inside when CONFIG_TMPFS). ramfs is not
     /// shmem (its pages are in Cached and Unevictable), hugetlbfs is in the
@@ -22,7 +24,7 @@ extension TmpfsMount {
     /// A captured tree cannot be statfs'd here: its `memsleuth/tmpfs` (see
     /// `CapturedTmpfs`) is read instead, and without one the list is empty
     /// and `unavailable` says why.
-    public static func gather(root: ProcRoot, buffer: ReadBuffer) -> (mounts: [TmpfsMount], unavailable: [Unavailable]) {
+    public static func gather(root: ProcRoot, buffer: ReadBuffer) -> (mounts: [Self], unavailable: [Unavailable]) {
         var attempt = SourceAttempt(root: root)
         if !root.isLive {
             guard root.exists("memsleuth/tmpfs") else {
@@ -34,7 +36,7 @@ extension TmpfsMount {
             }
             let captured = attempt.read { () throws(SourceError) in try root.capturedTmpfs(buffer: buffer) }
             let mounts = (captured?.mounts ?? []).map {
-                TmpfsMount(mountPoint: $0.mountPoint, usedBytes: $0.usedBytes, sizeBytes: $0.sizeBytes)
+                Self(mountPoint: $0.mountPoint, usedBytes: $0.usedBytes, sizeBytes: $0.sizeBytes)
             }
             return (mounts.sorted(by: byUse), attempt.unavailable)
         }
@@ -42,7 +44,7 @@ extension TmpfsMount {
             return ([], attempt.unavailable)
         }
         var devices: Set<UInt64> = []
-        var mounts: [TmpfsMount] = []
+        var mounts: [Self] = []
         for mount in info.mounts where shmemFileSystems.contains(mount.fsType) && mount.root == "/" {
             var status = stat()
             guard stat(mount.mountPoint, &status) == 0 else { continue }
@@ -55,20 +57,20 @@ extension TmpfsMount {
     /// statfs(2) of a live mount point (through statvfs(3), glibc's wrapper,
     /// which Swift's Glibc module exports). A tmpfs without a size limit
     /// reports no blocks: used and size are then unknown.
-    static func usage(of mountPoint: String) -> TmpfsMount {
+    static func usage(of mountPoint: String) -> Self {
         var figures = statvfs()
         guard statvfs(mountPoint, &figures) == 0, figures.f_blocks > 0 else {
-            return TmpfsMount(mountPoint: mountPoint, usedBytes: nil, sizeBytes: nil)
+            return Self(mountPoint: mountPoint, usedBytes: nil, sizeBytes: nil)
         }
         let blockSize = UInt64(figures.f_frsize)
         let blocks = UInt64(figures.f_blocks), free = UInt64(figures.f_bfree)
         let (size, overflow) = blocks.multipliedReportingOverflow(by: blockSize)
         let (used, usedOverflow) = (blocks >= free ? blocks - free : 0).multipliedReportingOverflow(by: blockSize)
-        return TmpfsMount(mountPoint: mountPoint, usedBytes: usedOverflow ? nil : used, sizeBytes: overflow ? nil : size)
+        return Self(mountPoint: mountPoint, usedBytes: usedOverflow ? nil : used, sizeBytes: overflow ? nil : size)
     }
 
     /// Most used first; unknown last; then by mount point.
-    static func byUse(_ a: TmpfsMount, _ b: TmpfsMount) -> Bool {
+    static func byUse(_ a: Self, _ b: Self) -> Bool {
         let left = a.usedBytes ?? 0, right = b.usedBytes ?? 0
         if left != right { return left > right }
         return a.mountPoint < b.mountPoint
