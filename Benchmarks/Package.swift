@@ -33,5 +33,14 @@ let package = Package(
             .product(name: "HistoryStore", package: "memsleuth"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // Not a benchmark: writes a month-long store for scripts/bench-history.
+        .executableTarget(
+            name: "MakeHistoryStore",
+            dependencies: [
+                .product(name: "HistoryStore", package: "memsleuth"),
+                .product(name: "KernelFiles", package: "memsleuth"),
+                .product(name: "MemoryModel", package: "memsleuth"),
+            ],
+            path: "Tools/MakeHistoryStore"),
     ]
 )

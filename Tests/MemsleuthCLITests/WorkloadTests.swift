@@ -1,0 +1,111 @@
+import Foundation
+import HistoryStore
+import KernelFiles
+import MemoryModel
+@testable import HistoryCLI
+@testable import MemsleuthCLI
+import ArgumentParser
+import Testing
+import TestSupport
+
+/// Real workloads recorded on a real host by scripts/record-workloads (see
+/// Tests/Fixtures/workloads/PROVENANCE.md): the doctor, judging each bundle's
+/// samples as history, names the right culprit — and calls the page cache
+/// of a large file read no leak. Then the same samples through the history
+/// store (`doctor --db --at`) must reach the same findings.
+@Suite struct WorkloadTests {
+    static let directory = Fixtures.directory + "/workloads"
+
+    static func bundle(_ name: String) -> String { directory + "/" + name + ".tar.gz" }
+
+    struct Report {
+        var json: [String: Any]
+        var findings: [[String: Any]] { json["findings"] as? [[String: Any]] ?? [] }
+
+        func finding(_ rule: String) -> [String: Any]? { findings.first { $0["rule_id"] as? String == rule } }
+        func severity(_ rule: String) -> String? { finding(rule)?["severity"] as? String }
+        /// Every rule id at WARNING or CRITICAL.
+        var alarms: Set<String> {
+            Set(findings.filter { ["WARNING", "CRITICAL"].contains($0["severity"] as? String ?? "") }
+                .compactMap { $0["rule_id"] as? String })
+        }
+        func text(_ rule: String) -> String {
+            guard let finding = finding(rule), let data = try? JSONSerialization.data(withJSONObject: finding) else { return "" }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    static func doctor(_ arguments: [String], root: any ParsableCommand.Type = Memsleuth.self) throws -> Report {
+        let result = Invocation.capture(["doctor", "--json"] + arguments, root: root)
+        #expect([0, 1, 2].contains(result.exitCode), "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        return Report(json: json)
+    }
+
+    static func doctor(bundle name: String) throws -> Report { try doctor(["--bundle", bundle(name)]) }
+
+    /// Growth that is a leak's: the rules that judge growth over history.
+    static let growthRules: Set<String> = [
+        "process.growth", "shmem.growth", "slab.dentry.negative-growth", "slab.unreclaimable.growth",
+    ]
+
+    @Test func negativeDentryStormIsTheDentryCacheGrowing() throws {
+        let report = try Self.doctor(bundle: "dentry-storm")
+        #expect(report.json["samples"] as? Int == 9)
+        let severity = try #require(report.severity("slab.dentry.negative-growth"), "\(report.alarms)")
+        #expect(["WARNING", "CRITICAL"].contains(severity))
+        // This kernel counts negative dentries: the growth is of nr_negative, not an estimate.
+        #expect(report.text("slab.dentry.negative-growth").contains("nr_negative"))
+        #expect(!report.alarms.contains("process.growth") && !report.alarms.contains("shmem.growth"), "\(report.alarms)")
+    }
+
+    @Test func heapGrowthNamesTheProcess() throws {
+        let report = try Self.doctor(bundle: "heap-growth")
+        let finding = try #require(report.finding("process.growth"), "\(report.alarms)")
+        #expect(["WARNING", "CRITICAL"].contains(finding["severity"] as? String ?? ""))
+        #expect(report.text("process.growth").contains("heap-grower.py"), "\(report.text("process.growth"))")
+        #expect(!report.alarms.contains("shmem.growth") && !report.alarms.contains("slab.dentry.negative-growth"))
+    }
+
+    @Test func pageCacheFromALargeFileReadIsNoLeak() throws {
+        // The recording did fill the page cache (else this test proves nothing).
+        let reader = try BundleArchive.open(Self.bundle("page-cache"), io: .system)
+        let snapshots = reader.snapshots(includeProcesses: false, includeCgroups: false)
+        let first = try #require(snapshots.first?.meminfo?.cached), last = try #require(snapshots.last?.meminfo?.cached)
+        #expect(last > first + (3 << 30), "Cached grew \(Int64(last) - Int64(first)) bytes")
+
+        let report = try Self.doctor(bundle: "page-cache")
+        #expect(report.alarms.isDisjoint(with: Self.growthRules), "\(report.alarms)")
+        #expect(!report.alarms.contains("memory.used"), "page cache is not used memory: \(report.text("memory.used"))")
+    }
+
+    @Test func tmpfsFillingNamesTheMount() throws {
+        let report = try Self.doctor(bundle: "tmpfs-filling")
+        let finding = try #require(report.finding("shmem.growth"), "\(report.alarms)")
+        #expect(["WARNING", "CRITICAL"].contains(finding["severity"] as? String ?? ""))
+        #expect((finding["title"] as? String ?? "").contains("/tmpfs"), "\(finding["title"] ?? "")")
+        #expect(!report.alarms.contains("process.growth"))
+    }
+
+    /// The bundle's samples appended to a store, then `doctor --db --at`
+    /// the last one: the growth rules reach the same verdicts (the store
+    /// keeps no tmpfs figures or suspects, so only growth is compared).
+    @Test(arguments: ["dentry-storm", "heap-growth", "page-cache", "tmpfs-filling"])
+    func theStoreReplaysWhatTheBundleShowed(_ name: String) throws {
+        let reader = try BundleArchive.open(Self.bundle(name), io: .system)
+        let scratch = NSTemporaryDirectory() + "memsleuth-workload-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let store = try HistoryDatabase(path: scratch + "/h.sqlite")
+        var selection = ProcessSelection(top: 20)
+        for snapshot in reader.snapshots() {
+            _ = try store.append(snapshot, processes: snapshot.processes.map { selection.pick($0) } ?? [])
+        }
+        let last = try #require(reader.latest.time)
+        let viaStore = try Self.doctor(["--db", scratch + "/h.sqlite", "--at", last.rfc3339], root: HistoryTool.self)
+        let viaBundle = try Self.doctor(bundle: name)
+        #expect(viaStore.json["samples"] as? Int == viaBundle.json["samples"] as? Int)
+        #expect(viaStore.alarms.intersection(Self.growthRules) == viaBundle.alarms.intersection(Self.growthRules),
+                "store \(viaStore.alarms) bundle \(viaBundle.alarms)")
+    }
+}
