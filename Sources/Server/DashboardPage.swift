@@ -187,6 +187,6 @@ enum DashboardPage {
         pre{background:#1d2330;color:#e6e6e6;padding:4px 8px;border-radius:4px;margin:2px 0;white-space:pre-wrap}
         .cost{color:#777;font-size:12px}.none{color:#777}
         .legend span{margin-right:12px;font-size:12px;white-space:nowrap}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}
-        svg .axis{font-size:11px;fill:#777}.chart{max-width:100%;height:auto}
+        svg .axis{font-size:11px;fill:#777}.chart{width:100%;height:auto}
         """
 }
