@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .target(
@@ -58,6 +60,25 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(name: "memsleuth-history", dependencies: ["HistoryCLI"], swiftSettings: strict),
+        // Snapshot + doctor report → Prometheus/OpenMetrics text: pure, lean
+        // (no Foundation), so it is golden-tested without a server.
+        .target(name: "MetricsExport", dependencies: ["MemoryModel", "Diagnosis"], swiftSettings: strict),
+        // `serve`: the HTTP server (Hummingbird, NIO, Foundation through
+        // them, GRDB for --db) lives in a third executable that `memsleuth`
+        // execs, as memsleuth-history does.
+        .target(
+            name: "Server",
+            dependencies: [
+                "MetricsExport", "MemsleuthCLI", "HistoryStore", "Rendering",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "memsleuth-serve",
+            dependencies: ["Server", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: ["KernelFiles"],
@@ -71,6 +92,10 @@ let package = Package(
             dependencies: ["HistoryStore", "Rendering", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "MetricsExportTests", dependencies: ["MetricsExport", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ServerTests", dependencies: ["Server", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MemsleuthCLITests",
             dependencies: ["MemsleuthCLI", "HistoryCLI", "HistoryStore", "TestSupport"],

@@ -23,6 +23,12 @@ public struct SnapshotCollector {
     }
 
     public func collect() -> Snapshot {
+        var timings = SourceTimings()
+        return collect(timings: &timings)
+    }
+
+    /// `collect()`, also timing each area (`serve` exports the durations).
+    public func collect(timings: inout SourceTimings) -> Snapshot {
         let time = WallTime.now()
         let log = ReadLog(for: root)
         let root = self.root.logging(into: log)
@@ -30,20 +36,22 @@ public struct SnapshotCollector {
         var attempt = SourceAttempt(root: root)
 
         let host = root.hostFacts(buffer: buffer)
-        let meminfo = attempt.read { () throws(SourceError) in try root.meminfo(buffer: buffer) }
+        let meminfo = timings.time("meminfo") { attempt.read { () throws(SourceError) in try root.meminfo(buffer: buffer) } }
         let vmstatReader = VmstatReader(root: root, buffer: buffer)
-        let counters = attempt.read { () throws(SourceError) in try vmstatReader.counters() }
-        let pressure = vmstatReader.pressure(&attempt)
+        let counters = timings.time("vmstat") { attempt.read { () throws(SourceError) in try vmstatReader.counters() } }
+        let pressure = timings.time("pressure") { vmstatReader.pressure(&attempt) }
         // JSON carries the sysfs facts (reclaimable, aliases), so read them.
-        let slab = attempt.read { () throws(SourceError) in
-            try SlabSampler(root: root, buffer: buffer, includeSysfs: true).sample()
+        let slab = timings.time("slabinfo") {
+            attempt.read { () throws(SourceError) in try SlabSampler(root: root, buffer: buffer, includeSysfs: true).sample() }
         }
         if let slab { attempt.record(contentsOf: slab.unavailable) }
-        let dcache = DcacheReport.read(root, buffer: buffer)
+        let dcache = timings.time("dcache") { DcacheReport.read(root, buffer: buffer) }
         attempt.record(contentsOf: dcache.unavailable)
-        let buddy = attempt.read { () throws(SourceError) in try BuddyReading.read(root, buffer: buffer) }
+        let buddy = timings.time("buddyinfo") {
+            attempt.read { () throws(SourceError) in try BuddyReading.read(root, buffer: buffer) }
+        }
         if let buddy { attempt.record(contentsOf: buddy.unavailable) }
-        let numa = NumaReading.read(root, buffer: buffer)
+        let numa = timings.time("numa") { NumaReading.read(root, buffer: buffer) }
         attempt.record(contentsOf: numa.unavailable)
         // Last, so that a tree without a manifest derives it from what was read.
         let pageSize = HostPageSize.of(root, buffer: buffer, zoneinfo: buddy?.zoneinfo, meminfo: meminfo)
@@ -51,6 +59,8 @@ public struct SnapshotCollector {
         if includeProcesses {
             let sweeper = ProcessSweeper(root: root, pageSize: HostPageSize.bytesOrAssumed(pageSize), buffer: buffer)
             sweeper.readsCgroup = includeCgroups
+            let start = SourceTimings.monotonic()
+            defer { timings.record("processes", since: start) }
             do {
                 let sweep = try sweeper.sweep()
                 attempt.record(contentsOf: sweep.unavailable)
@@ -61,7 +71,7 @@ public struct SnapshotCollector {
         }
         var cgroups: CgroupTree?
         if includeCgroups {
-            let tree = CgroupTree.read(root: root, buffer: buffer)
+            let tree = timings.time("cgroups") { CgroupTree.read(root: root, buffer: buffer) }
             attempt.record(contentsOf: tree.unavailable)
             cgroups = tree
         }

@@ -29,8 +29,8 @@ public enum Process {
             if let code = FastPath.run(arguments, context: context) { return code }
             // The store's commands run in their own executable: exec it before
             // argument-parser, so `--help` after them is theirs too.
-            if let first = arguments.first, HistoryForwarding.subcommands.contains(first) {
-                let failure = HistoryForwarding.exec(arguments)
+            if let first = arguments.first, let sibling = HistoryForwarding.executable(for: first) {
+                let failure = HistoryForwarding.exec(arguments, executable: sibling)
                 context.err.write("memsleuth: \(failure.message)\n")
                 return failure.exitCode
             }

@@ -1,0 +1,39 @@
+import Diagnosis
+import MemoryModel
+
+/// Whether each source could be read and how long it took: one unreadable
+/// source never fails the scrape, it shows here as 0 (as node_exporter's
+/// `node_scrape_collector_success`).
+enum SourceMetrics {
+    /// The sources, in collection order, and whether the snapshot has each.
+    /// processes and cgroups only when they were collected at all.
+    static func readable(_ snapshot: Snapshot, timings: SourceTimings) -> [(source: String, up: Bool)] {
+        var sources: [(String, Bool)] = [
+            ("meminfo", snapshot.meminfo != nil),
+            ("vmstat", snapshot.vmstat != nil),
+            ("pressure", snapshot.pressure != nil),
+            ("slabinfo", snapshot.slab != nil),
+            ("dcache", snapshot.dcache.dentries != nil),
+            ("buddyinfo", snapshot.buddy != nil),
+            ("numa", snapshot.numa.nodeListError == nil),
+        ]
+        if snapshot.processes != nil || timings["processes"] != nil { sources.append(("processes", snapshot.processes != nil)) }
+        if snapshot.cgroups != nil || timings["cgroups"] != nil { sources.append(("cgroups", snapshot.cgroups != nil)) }
+        return sources
+    }
+
+    static func families(_ input: MetricsInput) -> [MetricFamily] {
+        var up = MetricFamily("memsleuth_source_up", .gauge,
+                              help: "1 when the source was read, 0 when it could not be (permission, missing on this kernel, malformed); see /api/v1/snapshot unavailable.")
+        for (source, readable) in readable(input.snapshot, timings: input.timings) {
+            up.add(readable ? 1 : 0, ("source", source))
+        }
+        var duration = MetricFamily("memsleuth_source_duration_seconds", .gauge,
+                                    help: "Time taken to read the source during this scrape.")
+        for entry in input.timings.entries { duration.add(entry.seconds, ("source", entry.source)) }
+        var scrape = MetricFamily("memsleuth_scrape_duration_seconds", .gauge,
+                                  help: "Time taken by the whole collection for this scrape (snapshot and doctor).")
+        if let seconds = input.scrapeSeconds { scrape.add(seconds) }
+        return [up, duration, scrape]
+    }
+}

@@ -1,0 +1,34 @@
+import Diagnosis
+import MetricsExport
+
+/// What `memsleuth serve` was asked, as plain values (the argument-parser
+/// command maps its options to this; tests build it directly).
+public struct ServeConfiguration: Sendable {
+    public enum Source: Sendable, Equatable {
+        /// A live host or a --root tree.
+        case root(String)
+        /// A bundle: its newest sample, or with `replay` each sample in turn
+        /// at `speed` × real time, earlier samples as history.
+        case bundle(path: String, replay: Bool, speed: Double)
+    }
+
+    public var host = "127.0.0.1"
+    public var port = 9219
+    public var source: Source = .root("/")
+    /// The history store (`memsleuth record`'s): trends and the chart use it.
+    public var database: String?
+    public var metrics = MetricsOptions()
+    public var thresholds = DoctorThresholds()
+    /// Mutating routes answer 403 unless this and a token are both set.
+    public var allowFix = false
+    public var token: String?
+    /// At most this many earlier samples feed trends and charts (Theil–Sen
+    /// is quadratic in them; older samples are thinned evenly).
+    public var historyLimit = 120
+    /// Without a store, the server keeps its own samples for the chart and
+    /// trends: one every `ringInterval` seconds, `ringCapacity` of them.
+    public var ringInterval = 15.0
+    public var ringCapacity = 240
+
+    public init() {}
+}
