@@ -53,6 +53,7 @@ struct DoctorRequest: Equatable {
             context.out.write(DoctorView.json(report).rendered() + "\n")
         } else {
             context.out.write(DoctorView.text(report, color: context.environment.useColor))
+            context.out.write(RecentActions.doctorText(global: global))
         }
         return report.exitCode
     }

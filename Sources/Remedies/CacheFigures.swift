@@ -106,10 +106,19 @@ public struct CacheFigures: Sendable, Equatable {
         return UInt64(Double(bytes) * min(1, Double(state.nrUnused) / Double(state.nrDentry)))
     }
 
-    /// Free (unused) inodes' share of the inode caches.
+    /// The inode caches' share that can go: an inode is freed when it is
+    /// unused (nr_free_inodes) or when only unused dentries pinned it, so
+    /// the larger of the two shares (modern kernels report nr_free_inodes
+    /// near 0 because dentry-pinned inodes are not on the inode LRU).
     public var droppableInodeBytes: UInt64? {
         guard let bytes = inodeBytes else { return nil }
-        guard let state = inodeState, state.nrInodes > 0 else { return bytes }
-        return UInt64(Double(bytes) * min(1, Double(state.nrFreeInodes) / Double(state.nrInodes)))
+        var share = 1.0
+        if let state = inodeState, state.nrInodes > 0 {
+            share = min(1, Double(state.nrFreeInodes) / Double(state.nrInodes))
+            if let dentries = dentryState, dentries.nrDentry > 0 {
+                share = max(share, min(1, Double(dentries.nrUnused) / Double(dentries.nrDentry)))
+            }
+        }
+        return UInt64(Double(bytes) * share)
     }
 }

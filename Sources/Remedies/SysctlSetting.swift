@@ -77,3 +77,24 @@ extension String {
         return String(text)
     }
 }
+
+/// `vm.vfs_cache_pressure` (Documentation/admin-guide/sysctl/vm.rst).
+public enum CachePressure {
+    public static func tradeOff(_ value: UInt64) -> String {
+        var text: String
+        if value > 100 {
+            text = "Above 100 the kernel reclaims dentries and inodes in preference to the page cache, so those caches "
+                + "stay smaller when memory is short; in exchange more path lookups and metadata reads miss the cache."
+            if value > 1000 {
+                text += " Far above 100 reclaim itself gets slow: at 1000 it scans ten times more objects than there are."
+            }
+        } else if value < 100 {
+            text = "Below 100 the kernel keeps dentries and inodes longer than the page cache: faster lookups, but a "
+                + "growing dentry or inode cache is reclaimed even later."
+            if value == 0 { text += " 0 never reclaims them: the host can run out of memory." }
+        } else {
+            text = "100 is the kernel's default balance between dentry/inode caches and the page cache."
+        }
+        return text + " It frees nothing now; it only changes what reclaim does when memory is short."
+    }
+}
