@@ -56,6 +56,12 @@ public struct NSSScriptEdit: Sendable, Equatable {
         outcome = NSSScriptEdit.analyse(split, curlLines: &curlLines)
     }
 
+    /// Commands that run their arguments as a command (`sudo -u x curl`).
+    static let wrappers: Set<String> = [
+        "sudo", "doas", "su", "env", "nohup", "timeout", "xargs", "nice", "ionice", "setsid", "stdbuf", "chroot",
+        "flock", "runuser", "exec", "command", "time",
+    ]
+
     static let shells: Set<String> = ["sh", "bash", "dash", "ksh", "mksh", "zsh", "ash", "busybox"]
 
     static func analyse(_ lines: [String], curlLines: inout [Int]) -> Outcome {
@@ -91,7 +97,9 @@ public struct NSSScriptEdit: Sendable, Equatable {
                         return .refused("line \(line.number) sets \(variable) to \"\(value)\": change it to yes by hand")
                     }
                 }
-                let isCurl = (word.commandPosition && !word.quoted && isCurlPath(word.text))
+                let wrapped = !word.quoted && isCurlPath(word.text)
+                    && line.words[..<index].contains { !$0.quoted && wrappers.contains($0.text) }
+                let isCurl = (word.commandPosition && !word.quoted && isCurlPath(word.text)) || wrapped
                     || (word.quoted && (word.text.contains("$(curl ") || word.text.contains("`curl ")))
                 if word.quoted && !isCurl && containsCurlWord(word.text) { quotedCurl = true }
                 guard isCurl else { continue }
