@@ -33,9 +33,7 @@ extension Memsleuth {
         @Option(name: .long, help: ArgumentHelp("Time between --watch samples.", valueName: "DURATION"))
         var every: String = "10s"
 
-        @Option(name: .customLong("log-dir"), help: ArgumentHelp(
-            "The action log's directory (default: $MEMSLEUTH_STATE_DIR, else the state directory).", valueName: "DIR"))
-        var logDirectory: String?
+        @OptionGroup var logOptions: FixLogOptions
 
         func validate() throws {
             if let watch, CommandDuration.nanoseconds(watch) == nil {
@@ -54,7 +52,7 @@ extension Memsleuth {
             FixListRequest(global: global.request, thresholds: thresholds.thresholds, showLog: log,
                            watchNanoseconds: watch.flatMap(CommandDuration.nanoseconds),
                            everyNanoseconds: CommandDuration.nanoseconds(every) ?? 10_000_000_000,
-                           environment: FixEnvironment(logDirectory: logDirectory))
+                           environment: FixEnvironment(logDirectory: logOptions.logDirectory))
         }
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {

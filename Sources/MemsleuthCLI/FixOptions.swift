@@ -11,6 +11,15 @@ struct FixOptions: ParsableArguments {
     @Flag(name: .long, help: "Do it (needs root, on the live host). Without it, a dry run that changes nothing.")
     var apply = false
 
+    @OptionGroup var log: FixLogOptions
+
+    var logDirectory: String? { log.logDirectory }
+}
+
+/// `--log-dir`, one type shared by `fix` and its actions: argument-parser
+/// gives an option declared by both a parent and a child to the parent
+/// unless both declare it through the same group.
+struct FixLogOptions: ParsableArguments {
     @Option(name: .customLong("log-dir"), help: ArgumentHelp(
         "The action log's directory (default: $MEMSLEUTH_STATE_DIR, else /var/lib/memsleuth as root, $XDG_STATE_HOME/memsleuth otherwise).",
         valueName: "DIR"))

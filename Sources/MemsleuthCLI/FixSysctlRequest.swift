@@ -109,8 +109,8 @@ extension FixView {
             out += "--persist would write \(plan.confPath):\n"
             for line in plan.confText.split(separator: "\n", omittingEmptySubsequences: false).dropLast() { out += "  | \(line)\n" }
         } else {
-            out += "It lasts until reboot. To keep it, add --persist (writes \(plan.confPath): "
-                + "\(plan.setting.key) = \(plan.proposed)).\n"
+            out += wrap("It lasts until reboot. To keep it, add --persist (writes \(plan.confPath): "
+                + "\(plan.setting.key) = \(plan.proposed)).", indent: 0)
         }
         out += "Nothing was changed. Add --apply to do it (root, on the live host).\n"
         return out

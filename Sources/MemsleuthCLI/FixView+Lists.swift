@@ -8,13 +8,14 @@ extension FixView {
     // MARK: the list
 
     static func list(_ remedies: [ApplicableRemedy], report: DoctorReport, recent: [String]) -> String {
-        var out = "memsleuth fix: \(report.verdictName), \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s")"
+        var head = "memsleuth fix: \(report.verdictName), \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s")"
         if remedies.isEmpty {
-            out += "; no remedy memsleuth can carry out applies (memsleuth doctor says what to do by hand).\n"
+            head += "; no remedy memsleuth can carry out applies (memsleuth doctor says what to do by hand)."
         } else {
-            out += "; \(remedies.count) remed\(remedies.count == 1 ? "y" : "ies") memsleuth can carry out "
-                + "(each a dry run until --apply):\n"
+            head += "; \(remedies.count) remed\(remedies.count == 1 ? "y" : "ies") memsleuth can carry out "
+                + "(each a dry run until --apply):"
         }
+        var out = wrap(head, indent: 0)
         for (index, remedy) in remedies.enumerated() {
             out += "\n\(index + 1). \(remedy.command)\n"
             out += wrap(remedy.summary + " [\(remedy.permanent ? "permanent" : "stop-gap")]", indent: 3)
