@@ -35,6 +35,11 @@ let package = Package(
             name: "Diagnosis", dependencies: ["MemoryModel"],
             resources: [.embedInCode("KnowledgeBase/known-issues.json")], swiftSettings: strict),
         .target(name: "Rendering", dependencies: ["MemoryModel", "Diagnosis"], swiftSettings: strict),
+        // fix's remedies: plans, guards, the action log, the script edit.
+        .target(
+            name: "Remedies",
+            dependencies: ["KernelFiles", "MemoryModel", "Diagnosis", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: strict),
         // The store: only `record` (and later history/diff) reach it; the
         // one-shot views never touch GRDB at start-up.
         .target(
@@ -44,7 +49,7 @@ let package = Package(
         .target(
             name: "MemsleuthCLI",
             dependencies: [
-                "KernelFiles", "MemoryModel", "Diagnosis", "Rendering",
+                "KernelFiles", "MemoryModel", "Diagnosis", "Rendering", "Remedies",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -91,6 +96,7 @@ let package = Package(
             name: "HistoryStoreTests",
             dependencies: ["HistoryStore", "Rendering", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        .testTarget(name: "RemediesTests", dependencies: ["Remedies", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MetricsExportTests", dependencies: ["MetricsExport", "TestSupport"], swiftSettings: strict),

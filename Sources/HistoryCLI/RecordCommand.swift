@@ -132,29 +132,20 @@ struct RecordRequest: Equatable {
         return 0
     }
 
-    /// /var/lib/memsleuth as root; $XDG_STATE_HOME/memsleuth or
-    /// ~/.local/state/memsleuth otherwise.
+    /// history.sqlite in the state directory (`StateDirectory`, shared
+    /// with `fix`'s action log).
     static func defaultPath() throws(CommandFailure) -> String {
-        if geteuid() == 0 { return "/var/lib/memsleuth/history.sqlite" }
-        if let state = getenv("XDG_STATE_HOME").map({ String(cString: $0) }), state.hasPrefix("/") {
-            return state + "/memsleuth/history.sqlite"
-        }
-        guard let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty else {
+        guard let directory = StateDirectory.current() else {
             throw CommandFailure("neither XDG_STATE_HOME nor HOME is set: give the store with --db PATH", exitCode: 64)
         }
-        return home + "/.local/state/memsleuth/history.sqlite"
+        return directory + "/history.sqlite"
     }
 
-    /// mkdir -p of the store's directory (0700 for new levels).
+    /// mkdir -p of the store's directory.
     static func createDirectory(of path: String) throws(CommandFailure) {
-        var index = path.startIndex
-        while let slash = path[index...].firstIndex(of: "/") {
-            defer { index = path.index(after: slash) }
-            guard slash != path.startIndex else { continue }
-            let prefix = String(path[..<slash])
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw CommandFailure("cannot create \(prefix): \(String(cString: strerror(errno))) (give another --db PATH)")
-            }
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
+        if let failure = StateDirectory.create(String(path[..<slash])) {
+            throw CommandFailure("cannot create \(failure.path): \(String(cString: strerror(failure.errno))) (give another --db PATH)")
         }
     }
 }

@@ -121,6 +121,7 @@ public struct DoctorRequest: Equatable, Sendable {
             context.out.write(DoctorView.json(report).rendered() + "\n")
         } else {
             context.out.write(DoctorView.text(report, color: context.environment.useColor))
+            context.out.write(RecentActions.doctorText(global: global))
         }
         return report.exitCode
     }

@@ -104,7 +104,7 @@ public enum DoctorView {
 
     /// "37.0 GiB", "512 B": one decimal in the largest binary unit that
     /// keeps the figure at or above 1.
-    static func binary(_ value: Double) -> String {
+    public static func binary(_ value: Double) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
         var scaled = value
         var unit = 0

@@ -33,9 +33,9 @@ extension Snapshot {
     }
 }
 
-enum SlabNames {
+public enum SlabNames {
     /// Inode caches: the VFS's own and each file system's.
-    static func isInodeCache(_ name: String) -> Bool {
+    public static func isInodeCache(_ name: String) -> Bool {
         name.hasSuffix("inode_cache") || name.hasSuffix("_inode") || name == "inode_cache"
     }
 
