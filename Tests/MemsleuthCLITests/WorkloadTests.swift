@@ -18,8 +18,12 @@ import TestSupport
 
     static func bundle(_ name: String) -> String { directory + "/" + name + ".tar.gz" }
 
-    struct Report {
+    struct Report: CustomStringConvertible {
         var json: [String: Any]
+        /// Short in failure messages: the verdict and the findings, not the account.
+        var description: String {
+            "\(json["verdict"] ?? "?"): " + findings.map { "\($0["rule_id"] ?? "?") \($0["severity"] ?? "?")" }.joined(separator: ", ")
+        }
         var findings: [[String: Any]] { json["findings"] as? [[String: Any]] ?? [] }
 
         func finding(_ rule: String) -> [String: Any]? { findings.first { $0["rule_id"] as? String == rule } }
