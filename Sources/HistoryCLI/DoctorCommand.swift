@@ -62,13 +62,14 @@ struct DoctorHistory {
     }
 
     /// The stored sample at or before `at`, and the samples before it.
-    /// Relative times count back from the store's newest sample (a store
-    /// copied off a host is read later).
+    /// Relative times count back from the clock, as `history --at` does.
     func snapshots(at: String) throws(CommandFailure) -> (Snapshot, [Snapshot]) {
         let store = try open()
+        let now = WallTime.now()
         do {
-            let newest = try store.samples(from: .min, to: .max).last?.timeNanoseconds ?? 0
-            guard let time = TimeArgument.nanoseconds(at, now: newest) else { throw CommandFailure("bad --at \"\(at)\"", exitCode: 64) }
+            guard let time = TimeArgument.nanoseconds(at, now: now.seconds &* 1_000_000_000 &+ now.nanoseconds) else {
+                throw CommandFailure("bad --at \"\(at)\"", exitCode: 64)
+            }
             guard let sample = try store.samples(from: .min, to: time).last, let snapshot = try store.snapshot(sampleID: sample.id) else {
                 throw CommandFailure("no sample at or before \(at) in \(db)")
             }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Diagnosis
 import KernelFiles
@@ -33,6 +36,13 @@ extension Memsleuth {
             if history.db != nil {
                 throw HistoryForwarding.forward(["doctor"] + request.arguments + history.arguments, context: context)
             }
+            // The live host with a recorder running: its store is the
+            // history, unless told otherwise. Only in the real executable
+            // (an in-process caller cannot be replaced by the sibling).
+            if context.mayExec, !history.noHistory, global.rootOption == nil, global.bundle == nil,
+               let store = DoctorHistoryOptions.defaultStore() {
+                throw HistoryForwarding.forward(["doctor"] + request.arguments + ["--db", store], context: context)
+            }
             return try request.run(context)
         }
     }
@@ -57,7 +67,18 @@ public struct DoctorHistoryOptions: ParsableArguments {
         valueName: "TIME"))
     public var at: String?
 
+    @Flag(name: .long, help: "Judge the host now only, even when the recorder's store exists.")
+    public var noHistory = false
+
+    /// The recorder's store (`memsleuth record` without --db), when it exists.
+    static func defaultStore() -> String? {
+        guard let directory = StateDirectory.current() else { return nil }
+        let path = directory + "/history.sqlite"
+        return access(path, R_OK) == 0 ? path : nil
+    }
+
     public func validate() throws {
+        if noHistory, db != nil { throw ValidationError("--no-history and --db contradict each other") }
         if let db { guard !db.isEmpty else { throw ValidationError("--db needs a path") } }
         if since != nil, db == nil { throw ValidationError("--since needs --db (the history to look back over)") }
         if at != nil, db == nil { throw ValidationError("--at needs --db (the history to look back into)") }
