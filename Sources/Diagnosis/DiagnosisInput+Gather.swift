@@ -39,3 +39,21 @@ extension DiagnosisInput {
             tmpfs: tmpfs.mounts, unavailable: unavailable)
     }
 }
+
+extension DiagnosisInput {
+    /// With history known: reads the command line and start time of the
+    /// processes `process.growth` will look at (the sweep reads neither),
+    /// so that the finding names the program and a reused pid is told apart.
+    public mutating func readDetailsOfGrowingProcesses(root: ProcRoot) {
+        var candidates = GrowthRules.growthCandidates(self)
+        guard !candidates.isEmpty, var sweep = processes ?? snapshot.processes else { return }
+        _ = ProcessSweeper(root: root, pageSize: snapshot.pageSizeBytes).readDetails(&candidates)
+        let details = Dictionary(candidates.map { ($0.pid, $0) }, uniquingKeysWith: { a, _ in a })
+        for index in sweep.rows.indices {
+            guard let row = details[sweep.rows[index].pid] else { continue }
+            sweep.rows[index].cmdline = row.cmdline
+            sweep.rows[index].startTimeTicks = row.startTimeTicks
+        }
+        if processes != nil { processes = sweep } else { snapshot.processes = sweep }
+    }
+}

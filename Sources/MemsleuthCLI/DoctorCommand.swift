@@ -160,7 +160,8 @@ public struct DoctorRequest: Equatable, Sendable {
         if let bundle { root = bundle.latest.root } else { root = try global.procRoot(context.environment) }
         let knowledgeBase = try knowledgeBase()
         var input = DiagnosisInput.gather(root: root)
-        return diagnose(&input, bundle: bundle, history: history, thresholds: thresholds, knowledgeBase: knowledgeBase)
+        return diagnose(&input, bundle: bundle, history: history, thresholds: thresholds, knowledgeBase: knowledgeBase,
+                        root: root)
     }
 
     /// A stored sample judged as "now": what the store kept of it (no
@@ -179,7 +180,7 @@ public struct DoctorRequest: Equatable, Sendable {
     }
 
     static func diagnose(_ input: inout DiagnosisInput, bundle: BundleReader?, history: [Snapshot]?,
-                         thresholds: DoctorThresholds, knowledgeBase: KnowledgeBase) -> DoctorReport {
+                         thresholds: DoctorThresholds, knowledgeBase: KnowledgeBase, root: ProcRoot? = nil) -> DoctorReport {
         if let history {
             input.history = history.filter { $0.time < input.snapshot.time }
         } else if let bundle {
@@ -190,6 +191,7 @@ public struct DoctorRequest: Equatable, Sendable {
                 return snapshot
             }
         }
+        if let root { input.readDetailsOfGrowingProcesses(root: root) }
         return Diagnosis.Doctor.diagnose(input, knowledgeBase: knowledgeBase, thresholds: thresholds)
     }
 }

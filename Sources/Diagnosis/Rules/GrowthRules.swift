@@ -15,23 +15,27 @@ enum GrowthRules {
     /// process is the expensive part with thousands of processes).
     static let candidates = 5
 
-    static let processGrowth = Rule(id: "process.growth") { context, issue in
-        guard let memTotal = context.memTotal, let oldest = context.input.history.first,
-              let current = context.input.processes?.rows ?? context.snapshot.processes?.rows else { return nil }
-        // The same process is the same (pid, start time): a pid reused by a
-        // new process is a different process.
-        let before = Dictionary(
-            (oldest.processes?.rows ?? []).map { (ProcessKey($0), $0.res ?? 0) }, uniquingKeysWith: { a, _ in a })
-        let grown = current.compactMap { row -> (ProcessRow, UInt64)? in
-            guard let now = row.res, let then = before[ProcessKey(row)], now > then else { return nil }
+    /// The processes of `input` whose RSS grew most since the oldest sample
+    /// (at most `candidates`): the ones `process.growth` looks at, and whose
+    /// command line and start time the gatherer reads (the sweep reads
+    /// neither, for speed).
+    public static func growthCandidates(_ input: DiagnosisInput) -> [ProcessRow] {
+        guard let oldest = input.history.first,
+              let current = input.processes?.rows ?? input.snapshot.processes?.rows else { return [] }
+        let before = Dictionary(grouping: oldest.processes?.rows ?? [], by: \.pid)
+        return current.compactMap { row -> (ProcessRow, UInt64)? in
+            guard let now = row.res, let then = before[row.pid]?.first(where: { ProcessKey($0).matches(row) })?.res,
+                  now > then else { return nil }
             return (row, now - then)
-        }.sorted { $0.1 > $1.1 }.prefix(candidates)
+        }.sorted { $0.1 > $1.1 }.prefix(candidates).map(\.0)
+    }
 
+    static let processGrowth = Rule(id: "process.growth") { context, issue in
+        guard let memTotal = context.memTotal else { return nil }
         var best: (row: ProcessRow, trend: Trend)?
-        for (row, _) in grown {
-            let key = ProcessKey(row)
+        for row in growthCandidates(context.input) {
             guard let trend = Trend(context.samples, { sample in
-                sample.processes?.rows.first { ProcessKey($0) == key }?.res.map { Double($0) }
+                sample.processes?.rows.first { ProcessKey($0).matches(row) }?.res.map { Double($0) }
             }), trend.isEstablished else { continue }
             if trend.perHour > (best?.trend.perHour ?? 0) { best = (row, trend) }
         }
@@ -102,7 +106,9 @@ enum GrowthRules {
 }
 
 /// A process across samples: its pid and its start time (clock ticks after
-/// boot), so that a reused pid is not taken for the same process.
+/// boot), so that a reused pid is not taken for the same process. The sweep
+/// does not read start times (the store and the gatherer's candidates
+/// have them): an unknown start matches on the pid alone.
 struct ProcessKey: Hashable {
     var pid: Int32
     var start: UInt64?
@@ -110,5 +116,11 @@ struct ProcessKey: Hashable {
     init(_ row: ProcessRow) {
         pid = row.pid
         start = row.startTimeTicks
+    }
+
+    func matches(_ row: ProcessRow) -> Bool {
+        guard row.pid == pid else { return false }
+        guard let start, let other = row.startTimeTicks else { return true }
+        return start == other
     }
 }
