@@ -32,15 +32,29 @@ public struct WallTime: Sendable, Equatable, Comparable {
 
     /// RFC 3339 in UTC with milliseconds: `2026-11-25T08:17:56.123Z`.
     public var rfc3339: String {
+        let p = utcFields
+        return "\(p.year)-\(p.month)-\(p.day)T\(p.hour):\(p.minute):\(p.second)."
+            + "\(Self.pad(Int32(nanoseconds / 1_000_000), 3))Z"
+    }
+
+    /// ISO 8601 basic format in UTC, whole seconds: `20261125T081756Z` (no
+    /// colons: safe in any file name).
+    public var basicUTC: String {
+        let p = utcFields
+        return "\(p.year)\(p.month)\(p.day)T\(p.hour)\(p.minute)\(p.second)Z"
+    }
+
+    /// The calendar fields in UTC, zero-padded.
+    private var utcFields: (year: String, month: String, day: String, hour: String, minute: String, second: String) {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
-            + "\(pad(Int32(nanoseconds / 1_000_000), 3))Z"
+        return (Self.pad(parts.tm_year + 1900, 4), Self.pad(parts.tm_mon + 1, 2), Self.pad(parts.tm_mday, 2),
+                Self.pad(parts.tm_hour, 2), Self.pad(parts.tm_min, 2), Self.pad(parts.tm_sec, 2))
+    }
+
+    private static func pad(_ value: Int32, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import MemoryModel
 
 /// Replacing a file so that a reader sees the old or the new content, never
 /// half: a temporary beside it, the original's mode and owner, rename(2).
@@ -49,14 +50,6 @@ public enum AtomicFile {
 
     /// `PATH.memsleuth-backup-20261125T081756Z` (UTC, no colons: safe in any file name).
     public static func backupPath(_ path: String, seconds: Int64) -> String {
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return path + ".memsleuth-backup-\(pad(parts.tm_year + 1900, 4))\(pad(parts.tm_mon + 1, 2))\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2))\(pad(parts.tm_min, 2))\(pad(parts.tm_sec, 2))Z"
+        path + ".memsleuth-backup-" + WallTime(seconds: seconds, nanoseconds: 0, monotonic: 0).basicUTC
     }
 }
