@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Rendering", targets: ["Rendering"]),
         .library(name: "HistoryStore", targets: ["HistoryStore"]),
         .library(name: "MemsleuthCLI", targets: ["MemsleuthCLI"]),
+        .library(name: "SlabTrace", targets: ["SlabTrace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,7 +33,9 @@ let package = Package(
         .target(
             name: "Diagnosis", dependencies: ["MemoryModel"],
             resources: [.embedInCode("KnowledgeBase/known-issues.json")], swiftSettings: strict),
-        .target(name: "Rendering", dependencies: ["MemoryModel", "Diagnosis"], swiftSettings: strict),
+        // Who allocates a slab cache, through tracefs (issue 6); lean like the views.
+        .target(name: "SlabTrace", dependencies: ["KernelFiles", "MemoryModel"], swiftSettings: strict),
+        .target(name: "Rendering", dependencies: ["MemoryModel", "Diagnosis", "SlabTrace"], swiftSettings: strict),
         // The store: only `record` (and later history/diff) reach it; the
         // one-shot views never touch GRDB at start-up.
         .target(
@@ -42,7 +45,7 @@ let package = Package(
         .target(
             name: "MemsleuthCLI",
             dependencies: [
-                "KernelFiles", "MemoryModel", "Diagnosis", "Rendering",
+                "KernelFiles", "MemoryModel", "Diagnosis", "Rendering", "SlabTrace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -70,6 +73,7 @@ let package = Package(
             name: "HistoryStoreTests",
             dependencies: ["HistoryStore", "Rendering", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        .testTarget(name: "SlabTraceTests", dependencies: ["SlabTrace", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MemsleuthCLITests",
