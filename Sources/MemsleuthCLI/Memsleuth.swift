@@ -15,7 +15,7 @@ public struct Memsleuth: ParsableCommand {
         subcommands: [
             Meminfo.self, Free.self, Vmstat.self, Slabtop.self, Dcache.self, Numa.self, Buddy.self,
             Snapshot.self, Ps.self, Smaps.self, Layout.self, Pagemap.self, Cgroups.self, Doctor.self, Check.self,
-            Capture.self, RecordForwarder.self, HistoryForwarder.self, DiffForwarder.self,
+            Capture.self, Trace.self, Reproduce.self, RecordForwarder.self, HistoryForwarder.self, DiffForwarder.self,
         ],
         defaultSubcommand: Doctor.self)
 

@@ -91,19 +91,25 @@ public struct SlabTraceSession {
             // tracefs wakes a poller only when buffer_percent of the buffer is
             // full (6.x): the timeout makes us read at least every 50 ms anyway.
             _ = poll(&poller, 1, Int32(min(50, max(1, left * 1000))))
-            drain(pipe, buffer, into: attribution)
+            drain(pipe, buffer, into: attribution, until: started + durationSeconds, shouldStop: shouldStop)
         }
         let elapsed = Self.monotonicSeconds() - started
         // Stop the events, then read what is still buffered.
         try? fs.write(instance + "/tracing_on", "0")
-        drain(pipe, buffer, into: attribution)
+        drain(pipe, buffer, into: attribution, until: .infinity, shouldStop: { false })
         attribution.finish()
         let report = SlabAttributionReport(attribution, cache: cache, durationSeconds: elapsed)
         return Outcome(report: report, removedLeftovers: removed, byCallSite: filter.byCallSite)
     }
 
-    private func drain(_ pipe: Int32, _ buffer: UnsafeMutableRawBufferPointer, into attribution: SlabAttribution) {
+    /// Reads until the pipe is empty, the deadline passes or `shouldStop`:
+    /// under a flood of events the pipe may never be empty.
+    private func drain(_ pipe: Int32, _ buffer: UnsafeMutableRawBufferPointer, into attribution: SlabAttribution,
+                       until deadline: Double, shouldStop: () -> Bool) {
+        var reads = 0
         while true {
+            reads += 1
+            if reads % 16 == 0 && (shouldStop() || Self.monotonicSeconds() >= deadline) { return }
             let count = read(pipe, buffer.baseAddress, buffer.count)
             if count > 0 {
                 attribution.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
