@@ -18,7 +18,14 @@ extension Memsleuth {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var thresholds: ThresholdOptions
 
-        var request: DoctorRequest { DoctorRequest(global: global.request, thresholds: thresholds.thresholds) }
+        @Option(name: .long, help: ArgumentHelp(
+            "Root only: trace a growing slab cache this long and add who allocates it to the finding (DoctorTrace.swift).",
+            valueName: "DURATION"))
+        var trace: DurationArgument?
+
+        var request: DoctorRequest {
+            DoctorRequest(global: global.request, thresholds: thresholds.thresholds, traceSeconds: trace?.seconds)
+        }
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 { try request.run(context) }
     }
@@ -46,9 +53,11 @@ struct ThresholdOptions: ParsableArguments {
 struct DoctorRequest: Equatable {
     var global: GlobalRequest
     var thresholds = DoctorThresholds()
+    var traceSeconds: Double?
 
     func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
-        let report = try DoctorRequest.diagnose(global: global, thresholds: thresholds, context: context)
+        var report = try DoctorRequest.diagnose(global: global, thresholds: thresholds, context: context)
+        if let traceSeconds { DoctorTrace.attach(to: &report, seconds: traceSeconds, global: global, context: context) }
         if global.json {
             context.out.write(DoctorView.json(report).rendered() + "\n")
         } else {
