@@ -11,10 +11,18 @@ import SlabTrace
 enum DoctorTrace {
     typealias Tracer = (_ cache: String, _ seconds: Double) throws(CommandFailure) -> SlabTraceSession.Outcome
 
-    /// The finding to attribute: a growth finding first, then any slab finding.
+    /// The finding to attribute: one about a named cache's growth first,
+    /// then a named cache, then any slab growth, then any slab finding.
     static func target(_ findings: [Finding]) -> Int? {
-        findings.firstIndex { $0.ruleID.hasPrefix("slab.") && $0.ruleID.contains("growth") }
-            ?? findings.firstIndex { $0.ruleID.hasPrefix("slab.") }
+        func named(_ id: String) -> Bool { id.hasPrefix("slab.dentry.") || id.hasPrefix("slab.inode.") }
+        let preferences: [(String) -> Bool] = [
+            { named($0) && $0.contains("growth") }, named,
+            { $0.hasPrefix("slab.") && $0.contains("growth") }, { $0.hasPrefix("slab.") },
+        ]
+        for preferred in preferences {
+            if let index = findings.firstIndex(where: { preferred($0.ruleID) }) { return index }
+        }
+        return nil
     }
 
     /// The cache a slab finding is about: named in its rule id, else the

@@ -20,21 +20,14 @@ extension Memsleuth {
         @Flag(name: .long, help: "Remove tracing instances left by killed memsleuth runs, and exit.")
         var cleanup = false
 
-        @Flag(name: .long, help: "Print one JSON document on stdout and nothing else there.")
-        var json = false
-
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
             guard cleanup else {
                 throw CommandFailure("trace needs what to trace: `memsleuth trace slab --cache dentry`, or `memsleuth trace --cleanup`", exitCode: 64)
             }
             let removed: [String]
             do { removed = try SlabTraceSession.cleanup() } catch { throw CommandFailure(error.message) }
-            if json {
-                context.out.write(JSONValue.object([("removed", .array(removed.map(JSONValue.string)))]).rendered() + "\n")
-            } else {
-                context.out.write(removed.isEmpty ? "no leftover memsleuth trace instances\n"
-                                  : "removed \(removed.joined(separator: ", "))\n")
-            }
+            context.out.write(removed.isEmpty ? "no leftover memsleuth trace instances\n"
+                              : "removed \(removed.joined(separator: ", "))\n")
             return 0
         }
     }

@@ -111,8 +111,9 @@ public enum TraceView {
         ])
     }
 
+    /// v1 names a cgroup's copy of a cache `dentry(2:httpd.service)` (memcg id and name).
     static func cacheShare(_ cgroup: CgroupTree.Cgroup, _ cache: String) -> CgroupTree.SlabShare? {
-        cgroup.slabCaches?.first { $0.name == cache }
+        cgroup.slabCaches?.first { $0.name == cache || $0.name.hasPrefix(cache + "(") }
     }
 
     static func size(_ bytes: UInt64?) -> String { bytes.map { ByteFormatter.human($0) } ?? "-" }

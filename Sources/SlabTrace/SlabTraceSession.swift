@@ -16,6 +16,12 @@ public struct SlabTraceSession {
         public var removedLeftovers: [String]
         /// True when the kernel had no cache name and call sites were used.
         public var byCallSite: Bool
+
+        public init(report: SlabAttributionReport, removedLeftovers: [String], byCallSite: Bool) {
+            self.report = report
+            self.removedLeftovers = removedLeftovers
+            self.byCallSite = byCallSite
+        }
     }
 
     public var cache: String
