@@ -97,6 +97,19 @@ public final class SlabAttribution {
         line.withUnsafeBytes { consumeLine($0[...]) }
     }
 
+    /// Consumes events decoded from trace_pipe_raw pages, which come per
+    /// CPU: sorted by time first, so that a fork on one CPU comes before
+    /// the child's allocations on another, and an allocation before its free.
+    public func consume(_ events: inout [(time: UInt64, event: TraceEvent)]) {
+        events.sort { $0.time < $1.time }
+        let noComm = UnsafeRawBufferPointer(start: nil, count: 0)[...]
+        for (_, event) in events { consume(event, comm: noComm) }
+        events.removeAll(keepingCapacity: true)
+    }
+
+    /// Counts events the kernel dropped (the reader fell behind).
+    public func noteLost(_ count: UInt64) { lostEvents &+= count }
+
     @inline(__always)
     private func consumeLine(_ line: Slice<UnsafeRawBufferPointer>) {
         guard let (event, comm) = parser.parse(line) else { return }
@@ -125,6 +138,14 @@ public final class SlabAttribution {
         case let .fork(parentPID, childPID, childComm, time):
             note(time)
             let parent = self.record(parentPID, comm: comm)
+            if let seen = recordOfPID[childPID], !records[seen].exited, !records[seen].startedDuringTrace {
+                // Seen first (per-CPU raw pages read in another round): this fork is its start, not a reused pid.
+                records[seen].parentPID = parentPID
+                records[seen].parent = parent
+                records[seen].startedDuringTrace = true
+                if records[seen].cgroup == nil { records[seen].cgroup = records[parent].cgroup }
+                return
+            }
             var child = Record(pid: childPID, comm: childComm)
             child.parentPID = parentPID
             child.parent = parent
@@ -163,7 +184,8 @@ public final class SlabAttribution {
         if let known = recordOfPID[pid] {
             index = known
         } else {
-            index = newRecord(pid, comm: ByteField.string(comm))
+            // Raw records carry no task name: ask /proc while the task lives.
+            index = newRecord(pid, comm: comm.isEmpty ? (facts?.comm(pid) ?? "?") : ByteField.string(comm))
         }
         lastPID = pid
         lastRecord = index

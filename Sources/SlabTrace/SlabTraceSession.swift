@@ -29,6 +29,8 @@ public struct SlabTraceSession {
     public var facts: ProcessFacts?
     /// Per-CPU buffer of the instance, in KiB (the instance's own setting).
     public var bufferKiB = 4096
+    /// Read the text `trace_pipe` instead of binary pages (slower for the traced host; for comparison).
+    public var text = false
 
     public init(cache: String, durationSeconds: Double, facts: ProcessFacts?) {
         self.cache = cache
@@ -44,11 +46,7 @@ public struct SlabTraceSession {
         }
         let fs = try TraceFS.locate()
         defer { fs.release() }
-        var removed: [String] = []
-        for leftover in fs.leftoverInstances() {
-            try fs.removeInstance(leftover)
-            removed.append(leftover)
-        }
+        let removed = fs.removeLeftovers()
         let name = TraceFS.instanceName()
         let instance = "instances/" + name
         if mkdir(fs.root + "/" + instance, 0o755) != 0 {
@@ -57,10 +55,9 @@ public struct SlabTraceSession {
             }
             throw TraceFailure("cannot create trace instance \(fs.root)/\(instance): \(String(cString: strerror(errno)))")
         }
-        var pipe: Int32 = -1
         defer {
-            if pipe >= 0 { close(pipe) }
-            // The kernel refuses (EBUSY) while a file of the instance is open; it was closed above.
+            // The kernel refuses (EBUSY) while a file of the instance is open:
+            // the pipes' defer (registered later) has closed them by now.
             try? fs.removeInstance(name)
         }
         let kmem = instance + "/events/kmem/"
@@ -79,43 +76,110 @@ public struct SlabTraceSession {
         for event in Self.processEvents {
             try fs.write(instance + "/events/sched/" + event + "/enable", "1")
         }
-        pipe = open(fs.root + "/" + instance + "/trace_pipe", O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard pipe >= 0 else {
-            throw TraceFailure("cannot open \(fs.root)/\(instance)/trace_pipe: \(String(cString: strerror(errno)))")
-        }
         let attribution = SlabAttribution(cacheName: cache, facts: facts)
-        // The process events first, so that the parents of the first allocations are known.
-        try fs.write(kmem + "kmem_cache_free/enable", "1")
-        try fs.write(kmem + "kmem_cache_alloc/enable", "1")
-        let started = Self.monotonicSeconds()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while !shouldStop() {
-            let left = durationSeconds - (Self.monotonicSeconds() - started)
-            if left <= 0 { break }
-            var poller = pollfd(fd: pipe, events: Int16(POLLIN), revents: 0)
-            // tracefs wakes a poller only when buffer_percent of the buffer is
-            // full (6.x): the timeout makes us read at least every 50 ms anyway.
-            _ = poll(&poller, 1, Int32(min(50, max(1, left * 1000))))
-            drain(pipe, buffer, into: attribution, until: started + durationSeconds, shouldStop: shouldStop)
+        let sched = instance + "/events/sched/"
+        let decoder = RawTraceDecoder(
+            alloc: allocFormat, free: freeFormat, fork: fs.read(sched + "sched_process_fork/format") ?? "",
+            exec: fs.read(sched + "sched_process_exec/format") ?? "", exit: fs.read(sched + "sched_process_exit/format") ?? "")
+        var pipes: [Int32] = []
+        defer { for fd in pipes { close(fd) } }
+        let elapsed: Double
+        if let decoder, text == false {
+            // Binary pages per CPU: the kernel formats no text (docs/PERFORMANCE.md, trace slab).
+            let cpus = (try? ProcRoot().list(String(fs.root.dropFirst()) + "/" + instance + "/per_cpu")) ?? []
+            for cpu in cpus where cpu.hasPrefix("cpu") {
+                let fd = open(fs.root + "/" + instance + "/per_cpu/" + cpu + "/trace_pipe_raw", O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+                if fd >= 0 { pipes.append(fd) }
+            }
+            guard !pipes.isEmpty else {
+                throw TraceFailure("cannot open \(fs.root)/\(instance)/per_cpu/cpu*/trace_pipe_raw: \(String(cString: strerror(errno)))")
+            }
+            let pageSize = (fs.read(instance + "/buffer_subbuf_size_kb").flatMap { Int($0.filter(\.isNumber)) }.map { $0 * 1024 })
+                ?? Int(sysconf(Int32(_SC_PAGESIZE)))
+            let batch = EventBatch()
+            elapsed = try trace(fs, instance, kmem, pipes, attribution, drain: { fd, buffer, until, shouldStop in
+                Self.drainRaw(fd, buffer, pageSize: pageSize, decoder: decoder, into: batch, attribution, until: until, shouldStop: shouldStop)
+            }, flush: { attribution.consume(&batch.events) }, shouldStop: shouldStop)
+        } else {
+            let fd = open(fs.root + "/" + instance + "/trace_pipe", O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw TraceFailure("cannot open \(fs.root)/\(instance)/trace_pipe: \(String(cString: strerror(errno)))")
+            }
+            pipes = [fd]
+            elapsed = try trace(fs, instance, kmem, pipes, attribution, drain: { fd, buffer, until, shouldStop in
+                Self.drainText(fd, buffer, into: attribution, until: until, shouldStop: shouldStop)
+            }, flush: {}, shouldStop: shouldStop)
         }
-        let elapsed = Self.monotonicSeconds() - started
-        // Stop the events, then read what is still buffered.
-        try? fs.write(instance + "/tracing_on", "0")
-        drain(pipe, buffer, into: attribution, until: .infinity, shouldStop: { false })
         attribution.finish()
         let report = SlabAttributionReport(attribution, cache: cache, durationSeconds: elapsed)
         return Outcome(report: report, removedLeftovers: removed, byCallSite: filter.byCallSite)
     }
 
-    /// Reads until the pipe is empty, the deadline passes or `shouldStop`:
-    /// under a flood of events the pipe may never be empty.
-    private func drain(_ pipe: Int32, _ buffer: UnsafeMutableRawBufferPointer, into attribution: SlabAttribution,
-                       until deadline: Double, shouldStop: () -> Bool) {
+    typealias Drain = (_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, _ until: Double, _ shouldStop: @escaping () -> Bool) -> Void
+
+    /// Enables the kmem events, reads every pipe until the duration ends or
+    /// `shouldStop`, then stops the instance and reads what is left.
+    private func trace(_ fs: TraceFS, _ instance: String, _ kmem: String, _ pipes: [Int32], _ attribution: SlabAttribution,
+                       drain: Drain, flush: () -> Void, shouldStop: () -> Bool) throws(TraceFailure) -> Double {
+        try fs.write(kmem + "kmem_cache_free/enable", "1")
+        try fs.write(kmem + "kmem_cache_alloc/enable", "1")
+        let started = Self.monotonicSeconds()
+        let deadline = started + durationSeconds
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        var pollers = pipes.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        while !shouldStop() {
+            let left = deadline - Self.monotonicSeconds()
+            if left <= 0 { break }
+            // tracefs wakes a poller only when buffer_percent of the buffer is
+            // full (6.x): the timeout makes us read at least every 50 ms anyway.
+            _ = poll(&pollers, nfds_t(pollers.count), Int32(min(50, max(1, left * 1000))))
+            withoutActuallyEscaping(shouldStop) { stop in
+                for fd in pipes { drain(fd, buffer, deadline, stop) }
+            }
+            flush()
+        }
+        let elapsed = Self.monotonicSeconds() - started
+        // Stop the events, then read what is still buffered.
+        try? fs.write(instance + "/tracing_on", "0")
+        for fd in pipes { drain(fd, buffer, .infinity, { false }) }
+        flush()
+        return elapsed
+    }
+
+    /// Pages of one CPU, decoded and consumed in time order.
+    /// Events of every CPU read in one round, consumed together in time order.
+    final class EventBatch {
+        var events: [(time: UInt64, event: TraceEvent)] = []
+    }
+
+    /// The pages one CPU has, decoded into `batch`.
+    static func drainRaw(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, pageSize: Int, decoder: RawTraceDecoder,
+                         into batch: EventBatch, _ attribution: SlabAttribution, until deadline: Double, shouldStop: () -> Bool) {
+        let chunk = max(4096, min(pageSize, buffer.count))
         var reads = 0
         while true {
             reads += 1
-            if reads % 16 == 0 && (shouldStop() || Self.monotonicSeconds() >= deadline) { return }
+            if reads % 64 == 0 && (shouldStop() || monotonicSeconds() >= deadline) { break }
+            let count = read(fd, buffer.baseAddress, chunk)
+            if count > 0 {
+                attribution.noteLost(decoder.decode(page: UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &batch.events))
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+    }
+
+    /// Reads until the pipe is empty, the deadline passes or `shouldStop`:
+    /// under a flood of events the pipe may never be empty.
+    static func drainText(_ pipe: Int32, _ buffer: UnsafeMutableRawBufferPointer, into attribution: SlabAttribution,
+                          until deadline: Double, shouldStop: () -> Bool) {
+        var reads = 0
+        while true {
+            reads += 1
+            if reads % 16 == 0 && (shouldStop() || monotonicSeconds() >= deadline) { return }
             let count = read(pipe, buffer.baseAddress, buffer.count)
             if count > 0 {
                 attribution.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
@@ -138,11 +202,6 @@ public struct SlabTraceSession {
         guard geteuid() == 0 else { throw TraceFailure("removing trace instances needs root: run with sudo") }
         let fs = try TraceFS.locate()
         defer { fs.release() }
-        var removed: [String] = []
-        for leftover in fs.leftoverInstances() {
-            try fs.removeInstance(leftover)
-            removed.append(leftover)
-        }
-        return removed
+        return fs.removeLeftovers()
     }
 }

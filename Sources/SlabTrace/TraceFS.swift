@@ -93,6 +93,13 @@ public struct TraceFS: Sendable {
         }.sorted()
     }
 
+    /// Removes the leftovers; returns their names. One the kernel refuses
+    /// (EBUSY: its trace_pipe is open, so a live run owns it — e.g. a run in
+    /// another PID namespace, whose pid looks dead from here) is left alone.
+    public func removeLeftovers() -> [String] {
+        leftoverInstances().filter { (try? removeInstance($0)) != nil }
+    }
+
     /// Removes an instance (the kernel frees its buffers and disables its events).
     public func removeInstance(_ name: String) throws(TraceFailure) {
         let path = root + "/instances/" + name
