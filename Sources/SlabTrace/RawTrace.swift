@@ -23,6 +23,12 @@ public struct RawEventFormat: Sendable, Equatable {
         public var size: Int
         /// `__data_loc char[]`: a u32 with the string's offset (low 16 bits) and length (high 16).
         public var dataLocation: Bool
+
+        public init(offset: Int, size: Int, dataLocation: Bool) {
+            self.offset = offset
+            self.size = size
+            self.dataLocation = dataLocation
+        }
     }
 
     public var id: UInt16
