@@ -34,6 +34,31 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The live path: binary trace_pipe_raw pages (Tests/Fixtures/trace/raw-6.18, a real
+    // two-CPU capture), decoded, merged by time and attributed, repeated to 1 M events.
+    let raw = RawPages.load()
+    Benchmark("trace slab: decode+attribute 1 M events (trace_pipe_raw pages)") { benchmark in
+        guard let raw else { return }
+        for _ in benchmark.scaledIterations {
+            let attribution = SlabAttribution(cacheName: "dentry")
+            var events: [(time: UInt64, event: TraceEvent)] = []
+            events.reserveCapacity(8192)
+            var decoded = 0
+            while decoded < 1_000_000 {
+                raw.pages.withUnsafeBytes { all in
+                    var start = 0
+                    while start + 4096 <= all.count {
+                        _ = raw.decoder.decode(page: UnsafeRawBufferPointer(rebasing: all[start..<(start + 4096)]), into: &events)
+                        start += 4096
+                    }
+                }
+                decoded += events.count
+                attribution.consume(&events)
+            }
+            blackHole(attribution.allocations)
+        }
+    }
+
     Benchmark("trace slab: parse only 1 M events (text)") { benchmark in
         let parser = TraceLineParser(cacheName: "dentry")
         for _ in benchmark.scaledIterations {
@@ -87,5 +112,23 @@ enum SyntheticTrace {
     static func hex(_ value: UInt64) -> String {
         let digits = String(value & 0xffff_ffff_ffff, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+enum RawPages {
+    static func load() -> (pages: [UInt8], decoder: RawTraceDecoder)? {
+        var path = #filePath
+        for _ in 0..<4 { path = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) }
+        let root = ProcRoot(path + "/Tests/Fixtures/trace/raw-6.18")
+        let buffer = ReadBuffer()
+        func text(_ name: String) -> String {
+            (try? root.read("formats/" + name, into: buffer)) == nil ? "" : String(decoding: buffer.bytes, as: UTF8.self)
+        }
+        guard let decoder = RawTraceDecoder(
+            alloc: text("kmem_cache_alloc"), free: text("kmem_cache_free"), fork: text("sched_process_fork"),
+            exec: text("sched_process_exec"), exit: text("sched_process_exit")) else { return nil }
+        var pages: [UInt8] = []
+        for cpu in ["cpu0.raw", "cpu1.raw"] where (try? root.read(cpu, into: buffer)) != nil { pages += buffer.bytes }
+        return (pages, decoder)
     }
 }
