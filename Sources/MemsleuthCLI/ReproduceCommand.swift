@@ -23,7 +23,8 @@ extension Memsleuth {
                 also prunes the negative dentries); --keep leaves it, for `memsleuth doctor` to find.
                 """)
 
-        @OptionGroup var global: GlobalOptions
+        @Flag(name: .long, help: "Print one JSON document on stdout and nothing else there.")
+        var json = false
 
         @Option(name: .long, help: ArgumentHelp("Probers started per second (5/s or 5).", valueName: "RATE"))
         var rate = RateArgument(perSecond: 5)
@@ -53,7 +54,7 @@ extension Memsleuth {
             context.catchInterrupts()
             let outcome: DentryLeakRehearsal.Outcome
             do { outcome = try rehearsal.run(shouldStop: context.shouldStop) } catch { throw CommandFailure(error.message) }
-            if global.json {
+            if json {
                 context.out.write(ReproduceView.json(outcome, rate: rate.perSecond, probes: probes).rendered() + "\n")
             } else {
                 context.out.write(ReproduceView.text(outcome, probes: probes))
