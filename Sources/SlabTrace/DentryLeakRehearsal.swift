@@ -58,8 +58,8 @@ public struct DentryLeakRehearsal {
 
     public var probers: Int { max(1, Int((ratePerSecond * durationSeconds).rounded())) }
 
-    static let script = """
-        #!/bin/sh
+    static var script: String { """
+        #!\(shell)
         # memsleuth reproduce dentry-leak: a health check that starts a short-lived
         # prober over and over; each prober looks up names that do not exist, as
         # NSS's sqlite database code does, unless NSS_SDB_USE_CACHE=yes.
@@ -73,7 +73,7 @@ public struct DentryLeakRehearsal {
         done
         wait
 
-        """
+        """ }
 
     /// Runs it; `shouldStop` ends it early (SIGINT), the cleanup still runs.
     public func run(root: ProcRoot = ProcRoot(), shouldStop: () -> Bool) throws(TraceFailure) -> Outcome {
@@ -93,7 +93,10 @@ public struct DentryLeakRehearsal {
         let before = Self.reading(root)
         let started = SlabTraceSession.monotonicSeconds()
         let interval = 1 / ratePerSecond
-        let pid = try Self.spawn([Self.shell, script, directory, String(interval), String(probers), String(probes)])
+        // Exec'd through its #! line, so that the kernel's exec event itself
+        // names the script (what `trace slab` shows even where /proc cannot
+        // be asked, e.g. from inside a PID namespace).
+        let pid = try Self.spawn([script, directory, String(interval), String(probers), String(probes)])
         var interrupted = false
         var status: Int32 = 0
         while waitpid(pid, &status, WNOHANG) == 0 {

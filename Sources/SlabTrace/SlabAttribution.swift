@@ -107,6 +107,21 @@ public final class SlabAttribution {
         events.removeAll(keepingCapacity: true)
     }
 
+    /// Names the records that have no name yet (raw records carry none, and
+    /// a process gone before /proc was asked has none) from the kernel's
+    /// pid → comm cache, `saved_cmdlines` ("2300 curl" per line).
+    public func nameUnnamed(savedCmdlines: String) {
+        guard records.contains(where: { $0.comm == "?" }) else { return }
+        var names: [Int32: String] = [:]
+        for line in savedCmdlines.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, let pid = Int32(parts[0]) { names[pid] = String(parts[1]) }
+        }
+        for index in records.indices where records[index].comm == "?" {
+            if let name = names[records[index].pid] { records[index].comm = name }
+        }
+    }
+
     /// Counts events the kernel dropped (the reader fell behind).
     public func noteLost(_ count: UInt64) { lostEvents &+= count }
 

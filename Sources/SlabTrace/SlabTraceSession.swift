@@ -76,7 +76,9 @@ public struct SlabTraceSession {
         for event in Self.processEvents {
             try fs.write(instance + "/events/sched/" + event + "/enable", "1")
         }
-        let attribution = SlabAttribution(cacheName: cache, facts: facts)
+        // Trace events carry the kernel's (initial namespace's) pids: from
+        // inside a PID namespace, /proc/PID would be another process.
+        let attribution = SlabAttribution(cacheName: cache, facts: Self.inNestedPIDNamespace() ? nil : facts)
         let sched = instance + "/events/sched/"
         let decoder = RawTraceDecoder(
             alloc: allocFormat, free: freeFormat, fork: fs.read(sched + "sched_process_fork/format") ?? "",
@@ -111,6 +113,7 @@ public struct SlabTraceSession {
             }, flush: {}, shouldStop: shouldStop)
         }
         attribution.finish()
+        if let saved = fs.read("saved_cmdlines") { attribution.nameUnnamed(savedCmdlines: saved) }
         let report = SlabAttributionReport(attribution, cache: cache, durationSeconds: elapsed)
         return Outcome(report: report, removedLeftovers: removed, byCallSite: filter.byCallSite)
     }
@@ -189,6 +192,15 @@ public struct SlabTraceSession {
                 return
             }
         }
+    }
+
+    /// True when /proc/self/status `NSpid:` lists more than one pid (4.1+).
+    static func inNestedPIDNamespace() -> Bool {
+        let buffer = ReadBuffer()
+        guard (try? ProcRoot().read("proc/self/status", into: buffer)) != nil else { return false }
+        let status = buffer.withBytes { String(decoding: $0, as: UTF8.self) }
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("NSpid:") }) else { return false }
+        return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).count > 2
     }
 
     static func monotonicSeconds() -> Double {

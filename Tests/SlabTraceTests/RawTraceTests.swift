@@ -55,6 +55,24 @@ import TestSupport
         #expect((probing?.freed ?? 0) >= 590, "the rmdir freed them: matched by pointer across CPUs")
     }
 
+    @Test func unnamedRecordsAreNamedFromSavedCmdlines() throws {
+        // Raw records carry no task name; a process already running when the trace began and
+        // not readable in /proc (no facts here) is named from tracefs' saved_cmdlines.
+        let decoder = try #require(Self.decoder)
+        let allocID = try #require(RawEventFormat.parse(Self.format("kmem_cache_alloc"))).id
+        var event = Self.freeEvent(pid: 777, pointer: 0x10, id: allocID)
+        event += [UInt8](repeating: 0, count: 36) // room for the alloc fields after ptr
+        event[0] = UInt8((event.count - 4) / 4)
+        var events: [(time: UInt64, event: TraceEvent)] = []
+        let page = Self.page(commit: 0, events: [event])
+        _ = page.withUnsafeBytes { decoder.decode(page: $0, into: &events) }
+        let attribution = SlabAttribution(cacheName: "dentry")
+        attribution.consume(&events)
+        #expect(attribution.records.map(\.comm) == ["?"])
+        attribution.nameUnnamed(savedCmdlines: "1 systemd\n777 health check\n")
+        #expect(attribution.records.map(\.comm) == ["health check"])
+    }
+
     /// A page of one kmem_cache_free event (6.18 layout), then padding.
     static func page(commit: UInt64, lostCount: UInt64? = nil, events: [[UInt8]]) -> [UInt8] {
         var page = [UInt8](repeating: 0, count: 4096)
