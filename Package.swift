@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Rendering", targets: ["Rendering"]),
         .library(name: "HistoryStore", targets: ["HistoryStore"]),
         .library(name: "MemsleuthCLI", targets: ["MemsleuthCLI"]),
+        .library(name: "SlabTrace", targets: ["SlabTrace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,7 +35,9 @@ let package = Package(
         .target(
             name: "Diagnosis", dependencies: ["MemoryModel"],
             resources: [.embedInCode("KnowledgeBase/known-issues.json")], swiftSettings: strict),
-        .target(name: "Rendering", dependencies: ["MemoryModel", "Diagnosis"], swiftSettings: strict),
+        // Who allocates a slab cache, through tracefs (issue 6); lean like the views.
+        .target(name: "SlabTrace", dependencies: ["KernelFiles", "MemoryModel"], swiftSettings: strict),
+        .target(name: "Rendering", dependencies: ["MemoryModel", "Diagnosis", "SlabTrace"], swiftSettings: strict),
         // fix's remedies: plans, guards, the action log, the script edit.
         .target(
             name: "Remedies",
@@ -49,7 +52,7 @@ let package = Package(
         .target(
             name: "MemsleuthCLI",
             dependencies: [
-                "KernelFiles", "MemoryModel", "Diagnosis", "Rendering", "Remedies",
+                "KernelFiles", "MemoryModel", "Diagnosis", "Rendering", "Remedies", "SlabTrace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -97,6 +100,7 @@ let package = Package(
             dependencies: ["HistoryStore", "Rendering", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(name: "RemediesTests", dependencies: ["Remedies", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SlabTraceTests", dependencies: ["SlabTrace", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MetricsExportTests", dependencies: ["MetricsExport", "TestSupport"], swiftSettings: strict),

@@ -29,6 +29,7 @@ let package = Package(
         suite("KernelFilesBenchmarks"),
         suite("SnapshotBenchmarks"),
         suite("ProcessBenchmarks"),
+        suite("SlabTraceBenchmarks", adding: [.product(name: "SlabTrace", package: "memsleuth")]),
         suite("StoreBenchmarks", adding: [
             .product(name: "HistoryStore", package: "memsleuth"),
             .product(name: "GRDB", package: "GRDB.swift"),

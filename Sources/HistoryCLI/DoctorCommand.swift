@@ -17,6 +17,11 @@ extension HistoryTool {
         @OptionGroup var thresholds: ThresholdOptions
         @OptionGroup var history: DoctorHistoryOptions
 
+        @Option(name: .long, help: ArgumentHelp(
+            "Root only: trace a growing slab cache this long and add who allocates it to the finding.",
+            valueName: "DURATION"))
+        var trace: DurationArgument?
+
         func validate() throws {
             guard history.db != nil else { throw ValidationError("this doctor reads a history store: give --db PATH") }
             guard global.bundle == nil else {
@@ -27,6 +32,7 @@ extension HistoryTool {
                     throw ValidationError("--at wants RFC 3339 or a duration ago (-2h), not \"\(at)\"")
                 }
                 guard global.rootOption == nil else { throw ValidationError("--at judges a stored sample: leave out --root") }
+                guard trace == nil else { throw ValidationError("--trace watches the host now; --at judges a stored sample") }
             }
             if let since = history.since {
                 guard TimeArgument.nanoseconds(since, now: 0) != nil else {
@@ -36,7 +42,7 @@ extension HistoryTool {
         }
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
-            let request = DoctorRequest(global: global.request, thresholds: thresholds.thresholds)
+            let request = DoctorRequest(global: global.request, thresholds: thresholds.thresholds, traceSeconds: trace?.seconds)
             let source = DoctorHistory(db: history.db ?? "", since: history.since)
             guard let at = history.at else { return try request.run(context, history: try source.snapshots()) }
             let (stored, earlier) = try source.snapshots(at: at)

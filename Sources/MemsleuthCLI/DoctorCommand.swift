@@ -28,7 +28,14 @@ extension Memsleuth {
             }
         }
 
-        var request: DoctorRequest { DoctorRequest(global: global.request, thresholds: thresholds.thresholds) }
+        @Option(name: .long, help: ArgumentHelp(
+            "Root only: trace a growing slab cache this long and add who allocates it to the finding (DoctorTrace.swift).",
+            valueName: "DURATION"))
+        var trace: DurationArgument?
+
+        var request: DoctorRequest {
+            DoctorRequest(global: global.request, thresholds: thresholds.thresholds, traceSeconds: trace?.seconds)
+        }
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
             // The store is read by memsleuth-history (GRDB stays out of this
@@ -114,10 +121,13 @@ public struct ThresholdOptions: ParsableArguments {
 public struct DoctorRequest: Equatable, Sendable {
     public var global: GlobalRequest
     public var thresholds = DoctorThresholds()
+    /// `--trace`: attribute a growing slab cache by tracing this long (root).
+    public var traceSeconds: Double?
 
-    public init(global: GlobalRequest, thresholds: DoctorThresholds = DoctorThresholds()) {
+    public init(global: GlobalRequest, thresholds: DoctorThresholds = DoctorThresholds(), traceSeconds: Double? = nil) {
         self.global = global
         self.thresholds = thresholds
+        self.traceSeconds = traceSeconds
     }
 
     /// The request as options again (for the sibling executable).
@@ -128,6 +138,7 @@ public struct DoctorRequest: Equatable, Sendable {
         if thresholds != DoctorThresholds() {
             out += ["--warn", "\(thresholds.warnPercent)", "--crit", "\(thresholds.critPercent)"]
         }
+        if let traceSeconds { out += ["--trace", "\(traceSeconds)s"] }
         return out
     }
 
@@ -138,6 +149,8 @@ public struct DoctorRequest: Equatable, Sendable {
 
     /// Writes the report as text or JSON; the exit code by its verdict.
     public func show(_ report: DoctorReport, _ context: CommandContext) -> Int32 {
+        var report = report
+        if let traceSeconds { DoctorTrace.attach(to: &report, seconds: traceSeconds, global: global, context: context) }
         if global.json {
             context.out.write(DoctorView.json(report).rendered() + "\n")
         } else {

@@ -15,7 +15,8 @@ public struct Memsleuth: ParsableCommand {
         subcommands: [
             Meminfo.self, Free.self, Vmstat.self, Slabtop.self, Dcache.self, Numa.self, Buddy.self,
             Snapshot.self, Ps.self, Smaps.self, Layout.self, Pagemap.self, Cgroups.self, Doctor.self, Check.self,
-            Capture.self, Fix.self, RecordForwarder.self, HistoryForwarder.self, DiffForwarder.self, ServeForwarder.self,
+            Capture.self, Fix.self, Trace.self, Reproduce.self, RecordForwarder.self, HistoryForwarder.self,
+            DiffForwarder.self, ServeForwarder.self,
         ],
         defaultSubcommand: Doctor.self)
 
