@@ -25,7 +25,7 @@ import MemoryModel
         let growth = try #require(report.findings.first { $0.ruleID == "slab.dentry.negative-growth" })
         #expect(growth.explanation.contains("reaches 90.0 % in"))
         #expect(growth.explanation.contains(" – "), "a range: \(growth.explanation)")
-        #expect(growth.explanation.contains("objects/h) for 23.0 h over 24 samples, steadily: leak-like."), "\(growth.explanation)")
+        #expect(growth.explanation.contains("objects/h) for 23 h over 24 samples, steadily: leak-like."), "\(growth.explanation)")
         let rate = try #require(growth.evidence.first?.value)
         #expect(abs(rate - 100_000 * 4096) / (100_000 * 4096) < 0.2)
     }

@@ -104,7 +104,7 @@ enum DentryRules {
         let what = kernelCounts ? "negative dentries (nr_negative)" : "the dentry cache (this kernel does not count negative dentries)"
         let objectsPerHour = objectSize > 0 ? trend.perHour / objectSize : 0
         var detail = "\(what.prefix(1).uppercased() + what.dropFirst()) grew by \(humanBytes(clampedBytes(trend.perHour))) per hour"
-            + " (\(humanCount(objectsPerHour)) objects/h) for \(oneDecimal(trend.spanSeconds / 3600)) h over \(trend.sampleCount) samples"
+            + " (\(humanCount(objectsPerHour)) objects/h) for \(humanHours(trend.spanSeconds / 3600)) over \(trend.sampleCount) samples"
             + (trend.analysis.growth == .leakLike ? ", steadily: leak-like." : ".")
         var level = Severity.warning
         var evidence: [Evidence] = [
