@@ -58,6 +58,16 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(name: "memsleuth-history", dependencies: ["HistoryCLI"], swiftSettings: strict),
+        // `fleet`: asks a Prometheus server about the hosts it scrapes.
+        // Foundation (URLSession, JSONDecoder) is allowed here: it is linked
+        // into the server-side executable, never the one-shot `memsleuth`.
+        .target(
+            name: "Fleet",
+            dependencies: [
+                "Diagnosis", "Rendering", "MemsleuthCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
         .target(
             name: "TestSupport",
             dependencies: ["KernelFiles"],
@@ -71,6 +81,12 @@ let package = Package(
             dependencies: ["HistoryStore", "Rendering", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: strict),
+        // The deploy files (unit, alert rules, dashboard) and fleet, with a
+        // real Prometheus and promtool (Debian package `prometheus`).
+        .testTarget(
+            name: "FleetTests",
+            dependencies: ["Fleet", "MemsleuthCLI", "Diagnosis", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "MemsleuthCLITests",
             dependencies: ["MemsleuthCLI", "HistoryCLI", "HistoryStore", "TestSupport"],
