@@ -16,7 +16,7 @@ public struct FleetHost: Sendable, Equatable {
     /// Seconds until used crosses the critical threshold; 0 when already over.
     public var forecastSeconds: Double?
     public var forecastSource: ForecastSource?
-    /// The most severe active finding (ties: the rule id first in order).
+    /// The most severe active finding (ties: see `FleetRanking.worse`).
     public var worstFinding: FleetFinding?
     /// How many findings are active.
     public var findingCount: Int

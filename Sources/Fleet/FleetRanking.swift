@@ -48,8 +48,7 @@ public struct FleetRanking: Sendable {
                 guard let rule = series.metric["rule"],
                       let severity = series.metric["severity"].flatMap(Severity.init(label:)) else { return }
                 let finding = FleetFinding(rule: rule, severity: severity)
-                if let worst = host.worstFinding,
-                   worst.severity > severity || (worst.severity == severity && worst.rule <= rule) { return }
+                if let worst = host.worstFinding, !Self.worse(finding, than: worst) { return }
                 host.worstFinding = finding
             }
         }
@@ -100,6 +99,16 @@ public struct FleetRanking: Sendable {
         if let seconds = host.forecastSeconds, seconds <= forecastHorizonSeconds { level = max(level, .warning) }
         if host.up == false { level = max(level, .warning) }
         return level
+    }
+
+    /// Severity first; among equals a cause before `memory.used` (the
+    /// USED column already says how full the host is: the dentry rule
+    /// says why), then the rule id, so the choice never depends on order.
+    static func worse(_ a: FleetFinding, than b: FleetFinding) -> Bool {
+        if a.severity != b.severity { return a.severity > b.severity }
+        let aSymptom = a.rule == "memory.used", bSymptom = b.rule == "memory.used"
+        if aSymptom != bSymptom { return bSymptom }
+        return a.rule < b.rule
     }
 
     /// Theil–Sen slope of a ratio series in percentage points per hour;

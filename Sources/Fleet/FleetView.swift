@@ -62,10 +62,10 @@ public enum FleetView {
             ("instance", .string(host.instance)),
             ("up", host.up.map(JSONValue.bool) ?? .null),
             ("risk", .string(host.risk.name)),
-            ("used_percent", .double(host.usedRatio.map { $0 * 100 })),
-            ("procps_used_percent", .double(host.procpsUsedRatio.map { $0 * 100 })),
-            ("growth_points_per_hour", .double(host.growthPointsPerHour)),
-            ("forecast_seconds", .double(host.forecastSeconds)),
+            ("used_percent", .double(host.usedRatio.map { rounded($0 * 100, 0.01) })),
+            ("procps_used_percent", .double(host.procpsUsedRatio.map { rounded($0 * 100, 0.01) })),
+            ("growth_points_per_hour", .double(host.growthPointsPerHour.map { rounded($0, 0.001) })),
+            ("forecast_seconds", .double(host.forecastSeconds.map { rounded($0, 1) })),
             ("forecast_source", .string(host.forecastSource?.rawValue)),
             ("worst_finding", host.worstFinding.map { finding in
                 .object([("rule", .string(finding.rule)), ("severity", .string(finding.severity.name))])
@@ -76,6 +76,9 @@ public enum FleetView {
             } ?? .null),
         ])
     }
+
+    /// To a multiple of `step`: the figures are estimates, and 55.120000000000005 % helps no one.
+    static func rounded(_ value: Double, _ step: Double) -> Double { (value / step).rounded() / (1 / step) }
 
     static let dash = "-"
 

@@ -37,8 +37,7 @@ struct FleetEndToEndTests {
         #expect(ranked.map { $0["instance"] as? String } == ["lb-incident", "lb-rising", "lb-steady"])
         let first = try #require(ranked.first)
         #expect(first["risk"] as? String == "CRITICAL")
-        #expect((first["worst_finding"] as? [String: Any])?["rule"] as? String == "memory.used"
-            || (first["worst_finding"] as? [String: Any])?["rule"] as? String == "slab.dentry.negative-growth")
+        #expect((first["worst_finding"] as? [String: Any])?["rule"] as? String == "slab.dentry.negative-growth")
         #expect((first["top_slab_cache"] as? [String: Any])?["name"] as? String == "dentry")
         #expect(ranked[1]["risk"] as? String == "WARNING")
         #expect(ranked[1]["forecast_source"] as? String == "trend")

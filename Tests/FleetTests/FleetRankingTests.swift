@@ -25,7 +25,8 @@ struct FleetRankingTests {
         #expect(incident.up == true)
         #expect(try #require(incident.usedRatio) > 0.9)
         #expect(try #require(incident.procpsUsedRatio) < 0.5)
-        #expect(incident.worstFinding?.severity == .critical)
+        #expect(incident.worstFinding == FleetFinding(rule: "slab.dentry.negative-growth", severity: .critical),
+                "the cause, not memory.used, when both are CRITICAL")
         #expect(incident.findingCount == 2)
         #expect(incident.topCache?.name == "dentry")
         #expect(incident.forecastSeconds == 0, "already over 90 %: now")
@@ -58,6 +59,7 @@ struct FleetRankingTests {
             "forecast_seconds", "forecast_source", "worst_finding", "findings", "top_slab_cache",
         ])
         #expect(host["rank"] as? Int == 1)
+        #expect(host["used_percent"] as? Double == 93)
         #expect((host["top_slab_cache"] as? [String: Any])?["bytes"] as? Int ?? 0 > 7_000_000_000)
     }
 
