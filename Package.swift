@@ -68,6 +68,16 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(name: "memsleuth-history", dependencies: ["HistoryCLI"], swiftSettings: strict),
+        // `fleet`: asks a Prometheus server about the hosts it scrapes.
+        // Foundation (URLSession, JSONDecoder) is allowed here: it is linked
+        // into the server-side executable, never the one-shot `memsleuth`.
+        .target(
+            name: "Fleet",
+            dependencies: [
+                "Diagnosis", "Rendering", "MemsleuthCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
         // Snapshot + doctor report → Prometheus/OpenMetrics text: pure, lean
         // (no Foundation), so it is golden-tested without a server.
         .target(name: "MetricsExport", dependencies: ["MemoryModel", "Diagnosis"], swiftSettings: strict),
@@ -77,7 +87,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "MetricsExport", "MemsleuthCLI", "HistoryStore", "Rendering",
+                "MetricsExport", "MemsleuthCLI", "HistoryStore", "Rendering", "Fleet",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -102,6 +112,12 @@ let package = Package(
         .testTarget(name: "RemediesTests", dependencies: ["Remedies", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SlabTraceTests", dependencies: ["SlabTrace", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], swiftSettings: strict),
+        // The deploy files (unit, alert rules, dashboard) and fleet, with a
+        // real Prometheus and promtool (Debian package `prometheus`).
+        .testTarget(
+            name: "FleetTests",
+            dependencies: ["Fleet", "MemsleuthCLI", "Diagnosis", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "MetricsExportTests", dependencies: ["MetricsExport", "TestSupport"], swiftSettings: strict),
         .testTarget(

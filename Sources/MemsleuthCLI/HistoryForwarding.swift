@@ -13,11 +13,13 @@ enum HistoryForwarding {
     static let subcommands: Set<String> = ["record", "history", "diff"]
     static let executableName = "memsleuth-history"
     static let serveExecutableName = "memsleuth-serve"
+    /// `fleet` asks Prometheus over HTTP (URLSession): Foundation again.
+    static let serveSubcommands: Set<String> = ["serve", "fleet"]
 
     /// The sibling executable that runs `subcommand`, if it is one of theirs.
     static func executable(for subcommand: String) -> String? {
         if subcommands.contains(subcommand) { return executableName }
-        return subcommand == "serve" ? serveExecutableName : nil
+        return serveSubcommands.contains(subcommand) ? serveExecutableName : nil
     }
 
     /// The sibling's path: next to this executable.
@@ -89,6 +91,15 @@ extension Memsleuth {
         @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
             throw HistoryForwarding.forward(["serve"] + arguments, context: context)
+        }
+    }
+
+    struct FleetForwarder: MemsleuthCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fleet", abstract: "Rank the hosts a Prometheus server scrapes by memory risk (runs memsleuth-serve).")
+        @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+        func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
+            throw HistoryForwarding.forward(["fleet"] + arguments, context: context)
         }
     }
 }

@@ -16,7 +16,7 @@ public struct Memsleuth: ParsableCommand {
             Meminfo.self, Free.self, Vmstat.self, Slabtop.self, Dcache.self, Numa.self, Buddy.self,
             Snapshot.self, Ps.self, Smaps.self, Layout.self, Pagemap.self, Cgroups.self, Doctor.self, Check.self,
             Capture.self, Fix.self, Trace.self, Reproduce.self, RecordForwarder.self, HistoryForwarder.self,
-            DiffForwarder.self, ServeForwarder.self,
+            DiffForwarder.self, ServeForwarder.self, FleetForwarder.self,
         ],
         defaultSubcommand: Doctor.self)
 

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Diagnosis
+import Fleet
 import HistoryStore
 import Hummingbird
 import Logging
@@ -15,7 +16,7 @@ import MetricsExport
 public struct ServeTool: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "memsleuth", abstract: "Serve memory metrics, a JSON API and a web page.",
-        version: MemsleuthVersion.current, subcommands: [Serve.self])
+        version: MemsleuthVersion.current, subcommands: [Serve.self, FleetCommand.self])
     public init() {}
 }
 
