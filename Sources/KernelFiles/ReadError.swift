@@ -28,10 +28,14 @@ public struct ReadError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The reason in the words `strerror` would use, lower-case, as CLI.md's
     /// error lines quote it ("permission denied").
+    /// The reason of a file that does not exist (this kernel lacks it, or
+    /// the process has gone): views compare against it.
+    public static let missingReason = "no such file"
+
     public var reason: String {
         switch errno {
         case .permissionDenied, .notPermitted: return "permission denied"
-        case .noSuchFileOrDirectory: return "no such file"
+        case .noSuchFileOrDirectory: return Self.missingReason
         case .noSuchProcess: return "the process has exited"
         case .ioError: return "I/O error"
         case .isDirectory: return "is a directory"

@@ -1,4 +1,5 @@
 import Diagnosis
+import KernelFiles
 import MemoryModel
 
 /// Whether each source could be read and how long it took: one unreadable
@@ -6,17 +7,27 @@ import MemoryModel
 /// `node_scrape_collector_success`).
 enum SourceMetrics {
     /// The sources, in collection order, and whether the snapshot has each.
-    /// processes and cgroups only when they were collected at all.
+    /// processes and cgroups only when they were collected at all. A source
+    /// this kernel does not have (PSI before 4.20, no NUMA node directory)
+    /// has no series: 0 means "could not read", which an operator can fix
+    /// and the deploy rules alert on.
     static func readable(_ snapshot: Snapshot, timings: SourceTimings) -> [(source: String, up: Bool)] {
+        func absent(_ path: String) -> Bool {
+            snapshot.unavailable.contains { $0.source == path && $0.reason == ReadError.missingReason }
+        }
         var sources: [(String, Bool)] = [
             ("meminfo", snapshot.meminfo != nil),
             ("vmstat", snapshot.vmstat != nil),
-            ("pressure", snapshot.pressure != nil),
+        ]
+        if snapshot.pressure != nil || !absent("/proc/pressure/memory") { sources.append(("pressure", snapshot.pressure != nil)) }
+        sources += [
             ("slabinfo", snapshot.slab != nil),
             ("dcache", snapshot.dcache.dentries != nil),
             ("buddyinfo", snapshot.buddy != nil),
-            ("numa", snapshot.numa.nodeListError == nil),
         ]
+        if snapshot.numa.nodeListError?.errno != .noSuchFileOrDirectory {
+            sources.append(("numa", snapshot.numa.nodeListError == nil))
+        }
         if snapshot.processes != nil || timings["processes"] != nil { sources.append(("processes", snapshot.processes != nil)) }
         if snapshot.cgroups != nil || timings["cgroups"] != nil { sources.append(("cgroups", snapshot.cgroups != nil)) }
         return sources
@@ -24,7 +35,7 @@ enum SourceMetrics {
 
     static func families(_ input: MetricsInput) -> [MetricFamily] {
         var up = MetricFamily("memsleuth_source_up", .gauge,
-                              help: "1 when the source was read, 0 when it could not be (permission, missing on this kernel, malformed); see /api/v1/snapshot unavailable.")
+                              help: "1 when the source was read, 0 when it could not be (permission, malformed); absent when this kernel has no such source; see /api/v1/snapshot unavailable.")
         for (source, readable) in readable(input.snapshot, timings: input.timings) {
             up.add(readable ? 1 : 0, ("source", source))
         }
