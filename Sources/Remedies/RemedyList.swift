@@ -53,8 +53,11 @@ public enum RemedyList {
                             + "sooner (now \(sysctls?.vfsCachePressure.map(String.init) ?? "unknown"))",
                         cost: remedy.cost, permanent: remedy.permanent, ruleIDs: [finding.ruleID]))
                 } else if command.contains(NSSScriptEdit.variable) {
+                    // The doctor names the script when it found the one that runs curl.
+                    let script = finding.evidence.first { $0.name.hasPrefix("calling script") }?.text
                     add(ApplicableRemedy(
-                        action: "nss-env", command: "memsleuth fix nss-env --script PATH",
+                        action: "nss-env",
+                        command: "memsleuth fix nss-env --script " + (script.map(ShellWords.quoted) ?? "PATH"),
                         summary: remedy.summary, expectedBytes: nil,
                         effect: "frees nothing at once: stops curl's NSS probes from making new negative dentries (the cause)",
                         cost: remedy.cost, permanent: true, ruleIDs: [finding.ruleID]))

@@ -163,6 +163,18 @@ struct ShellWords {
         return result
     }
 
+    /// `word` as one shell word: as it is when every character is safe,
+    /// else in single quotes (a `'` inside as `'\''`).
+    static func quoted(_ word: String) -> String {
+        let safe = !word.isEmpty && word.unicodeScalars.allSatisfy {
+            ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0) || "/._-+:,@%=".unicodeScalars.contains($0)
+        }
+        if safe { return word }
+        var out = "'"
+        for character in word { out += character == "'" ? "'\\''" : String(character) }
+        return out + "'"
+    }
+
     /// `NAME=value`: a shell assignment word.
     static func isAssignmentWord(_ word: String) -> Bool {
         guard let equals = word.firstIndex(of: "="), equals != word.startIndex else { return false }

@@ -41,15 +41,13 @@ import TestSupport
     }
 }
 
-/// On this machine: a true verdict, well under a second (debug build).
+/// On this machine: a true verdict, and `check` agrees with it. (How fast:
+/// scripts/bench and docs/PERFORMANCE.md, never a timed assertion here.)
 @Suite struct DoctorLiveTests {
-    @Test func liveDoctorIsQuick() {
-        let clock = ContinuousClock()
-        var result: (stdout: String, stderr: String, exitCode: Int32) = ("", "", -1)
-        let elapsed = clock.measure { result = runDoctor("/") }
+    @Test func liveDoctorAnswersAndCheckAgrees() {
+        let result = runDoctor("/")
         #expect([0, 1, 2].contains(result.exitCode), "\(result.stderr)")
         #expect(result.stdout.hasPrefix("memsleuth doctor: "))
-        #expect(elapsed < .seconds(1), "\(elapsed)")
         let check = runCheck("/")
         #expect(check.stdout.hasPrefix("MEMSLEUTH "))
         #expect(check.exitCode == result.exitCode)
