@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
@@ -69,13 +70,15 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "memsleuth-history", dependencies: ["HistoryCLI"], swiftSettings: strict),
         // `fleet`: asks a Prometheus server about the hosts it scrapes.
-        // Foundation (URLSession, JSONDecoder) is allowed here: it is linked
-        // into the server-side executable, never the one-shot `memsleuth`.
+        // Foundation (JSONDecoder) and AsyncHTTPClient are allowed here: they
+        // are linked into the server-side executable, never the one-shot
+        // `memsleuth`. (Not URLSession: libcurl has no static build here.)
         .target(
             name: "Fleet",
             dependencies: [
                 "Diagnosis", "Rendering", "MemsleuthCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict),
         // Snapshot + doctor report → Prometheus/OpenMetrics text: pure, lean

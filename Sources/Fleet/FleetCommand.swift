@@ -71,7 +71,7 @@ public struct FleetRequest: Sendable {
 
     public init(prometheus: String, selector: FleetSelector = .default, rangeSeconds: Double = 3600,
                 timeout: Double = 10, json: Bool = false, time: Double? = nil,
-                transport: any PrometheusTransport = URLSessionTransport()) {
+                transport: any PrometheusTransport = HTTPClientTransport()) {
         self.prometheus = prometheus
         self.selector = selector
         self.rangeSeconds = rangeSeconds

@@ -12,7 +12,7 @@ public struct PrometheusClient: Sendable {
     public var timeout: Double
 
     /// nil when `base` is not an http(s) URL with a host.
-    public init?(base: String, transport: any PrometheusTransport = URLSessionTransport(), timeout: Double = 10) {
+    public init?(base: String, transport: any PrometheusTransport = HTTPClientTransport(), timeout: Double = 10) {
         var trimmed = base
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         guard let components = URLComponents(string: trimmed),

@@ -14,7 +14,7 @@ public enum PrometheusError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case .unreachable(let url, let reason):
             return "cannot reach Prometheus at \(url): \(reason) (check the URL and port, that Prometheus is running "
-                + "(curl \(url)/-/ready), and any http_proxy/no_proxy setting)"
+                + "(curl \(url)/-/ready); fleet connects directly, not through http_proxy)"
         case .notPrometheus(let url, let status):
             return "\(url) answered HTTP \(status) without the Prometheus API's JSON (is --prometheus the Prometheus "
                 + "server's base address, e.g. http://prometheus:9090, with no /api/v1 path?)"

@@ -1,8 +1,6 @@
+import AsyncHTTPClient
 import Dispatch
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// An HTTP answer: status code and body.
 public struct HTTPAnswer: Sendable {
@@ -22,48 +20,59 @@ public protocol PrometheusTransport: Sendable {
     func get(_ url: URL, timeout: Double) throws(PrometheusError) -> HTTPAnswer
 }
 
-/// The real transport: Foundation's URLSession (libcurl on Linux).
+/// The real transport: AsyncHTTPClient (on the NIO that `serve` already
+/// links).
 ///
-/// Why URLSession and not AsyncHTTPClient: fleet sends a handful of GETs
-/// once and exits, so NIO's event loop buys nothing, and Foundation is
-/// already linked into the executable that holds `serve`. The command is
-/// synchronous (`MemsleuthCommand.execute`), so each request waits on a
-/// semaphore; URLSession calls back on its own queue, never on the waiting
+/// Why not URLSession: on Linux it is libcurl underneath, and libcurl has no
+/// static build here, so a `memsleuth-serve` with URLSession cannot be linked
+/// `-static-executable` (the README's build). The command is synchronous
+/// (`MemsleuthCommand.execute`): each request runs in a detached task and
+/// the caller waits on a semaphore; the task never needs the waiting
 /// thread, so this cannot deadlock.
-public final class URLSessionTransport: PrometheusTransport, @unchecked Sendable {
-    // @unchecked: URLSession is thread-safe; nothing else is stored.
-    private let session: URLSession
+public final class HTTPClientTransport: PrometheusTransport, Sendable {
+    /// Answers larger than this are refused (a Prometheus answer for a
+    /// fleet of thousands of hosts is a few MiB).
+    static let maxBody = 64 << 20
 
-    public init() {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration)
-    }
-
-    deinit { session.finishTasksAndInvalidate() }
+    public init() {}
 
     public func get(_ url: URL, timeout: Double) throws(PrometheusError) -> HTTPAnswer {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { data, response, error in
-            if let error {
-                outcome.set(.failure(error.localizedDescription))
-            } else if let http = response as? HTTPURLResponse {
-                outcome.set(.success(HTTPAnswer(status: http.statusCode, body: data ?? Data())))
-            } else {
-                outcome.set(.failure("no HTTP response"))
+        let address = url.absoluteString
+        Task.detached {
+            do {
+                var request = HTTPClientRequest(url: address)
+                request.headers.add(name: "Accept", value: "application/json")
+                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                let body = try await response.body.collect(upTo: Self.maxBody)
+                outcome.set(.success(HTTPAnswer(status: Int(response.status.code), body: Data(body.readableBytesView))))
+            } catch {
+                outcome.set(.failure(Self.reason(error)))
             }
             done.signal()
         }
-        task.resume()
         done.wait()
         switch outcome.value {
         case .success(let answer): return answer
         case .failure(let reason): throw .unreachable(url: Self.base(of: url), reason: reason)
         case nil: throw .unreachable(url: Self.base(of: url), reason: "no answer")
         }
+    }
+
+    /// A short reason for a failed request, in words an operator reads.
+    static func reason(_ error: any Error) -> String {
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .connectTimeout: return "connection timed out"
+            case .deadlineExceeded, .readTimeout: return "no answer within the timeout"
+            case .remoteConnectionClosed: return "the server closed the connection"
+            default: return "\(client)"
+            }
+        }
+        let text = "\(error)"
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        return text
     }
 
     /// The URL without the query, for messages (the query is long PromQL).
@@ -78,7 +87,7 @@ public final class URLSessionTransport: PrometheusTransport, @unchecked Sendable
         case failure(String)
     }
 
-    /// The completion handler's result, handed across threads under a lock.
+    /// The task's result, handed across threads under a lock.
     private final class Outcome: @unchecked Sendable {
         private let lock = NSLock()
         private var stored: Result?

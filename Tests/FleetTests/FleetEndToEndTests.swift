@@ -129,7 +129,7 @@ struct FleetEndToEndTests {
     func recordFixtures(_ prometheus: PrometheusServer) throws {
         let directory = Fixtures.directory + "/fleet/answers"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let recorder = RecordingTransport(URLSessionTransport())
+        let recorder = RecordingTransport(HTTPClientTransport())
         let request = FleetRequest(prometheus: prometheus.url, rangeSeconds: 300, transport: recorder)
         _ = try request.gather()
         for (query, body) in recorder.bodies() {
