@@ -45,6 +45,14 @@ extension ServeTool {
         var slabTop = 20
         @Option(name: .customLong("process-top"), help: "Export the N processes with the largest PSS.")
         var processTop = 10
+        @Option(name: .customLong("process-interval"), help: ArgumentHelp(
+            "Sweep the processes (top-N PSS, process findings) at most every SECONDS; scrapes in between reuse the sweep (0: every scrape).",
+            valueName: "SECONDS"))
+        var processInterval: Double = 60
+        @Option(name: .customLong("slab-attributes-interval"), help: ArgumentHelp(
+            "Read /sys/kernel/slab (aliases, reclaim_account) again after SECONDS or when a cache appears (0: every scrape).",
+            valueName: "SECONDS"))
+        var slabAttributesInterval: Double = 300
         @Option(help: ArgumentHelp("WARNING at this percentage of MemTotal used.", valueName: "PERCENT"))
         var warn: Double = 80
         @Option(help: ArgumentHelp("CRITICAL at this percentage of MemTotal used.", valueName: "PERCENT"))
@@ -60,6 +68,9 @@ extension ServeTool {
             if root != nil && bundle != nil { throw ValidationError("--bundle and --root cannot be used together") }
             if replay && bundle == nil { throw ValidationError("--replay needs --bundle FILE") }
             guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
+            guard processInterval >= 0, processInterval.isFinite, slabAttributesInterval >= 0, slabAttributesInterval.isFinite else {
+                throw ValidationError("--process-interval and --slab-attributes-interval want seconds, 0 or more")
+            }
             guard slabTop >= 0, processTop >= 0 else { throw ValidationError("--slab-top and --process-top must not be negative") }
             guard warn > 0, crit <= 100, warn <= crit else { throw ValidationError("--warn and --crit: 0 < warn <= crit <= 100") }
             guard ListenAddress(listen) != nil else { throw ValidationError("--listen wants HOST:PORT, e.g. 127.0.0.1:9219") }
@@ -90,6 +101,8 @@ extension ServeTool {
             configuration.database = db
             configuration.metrics = MetricsOptions(slabTop: slabTop, processTop: processTop)
             configuration.thresholds = DoctorThresholds(warnPercent: warn, critPercent: crit)
+            configuration.processInterval = processInterval
+            configuration.slabAttributesInterval = slabAttributesInterval
             configuration.allowFix = allowFix
             if let tokenFile { configuration.token = try TokenFile.read(tokenFile) }
             return configuration
