@@ -18,6 +18,8 @@ public struct SnapshotCollector {
     /// Keeps /sys/kernel/slab's facts between collections (`serve`); nil
     /// reads them on every collection.
     public var slabAttributes: SlabAttributeCache?
+    /// An earlier /proc/pagetypeinfo to use instead of reading it (`serve`).
+    public var keptPagetypeinfo: Pagetypeinfo?
 
     public init(root: ProcRoot, includeProcesses: Bool = true, includeCgroups: Bool = true,
                 slabAttributes: SlabAttributeCache? = nil) {
@@ -53,7 +55,7 @@ public struct SnapshotCollector {
         let dcache = timings.time("dcache") { DcacheReport.read(root, buffer: buffer) }
         attempt.record(contentsOf: dcache.unavailable)
         let buddy = timings.time("buddyinfo") {
-            attempt.read { () throws(SourceError) in try BuddyReading.read(root, buffer: buffer) }
+            attempt.read { () throws(SourceError) in try BuddyReading.read(root, buffer: buffer, keptPagetypeinfo: keptPagetypeinfo) }
         }
         if let buddy { attempt.record(contentsOf: buddy.unavailable) }
         let numa = timings.time("numa") { NumaReading.read(root, buffer: buffer) }

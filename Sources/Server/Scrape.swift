@@ -15,6 +15,8 @@ public struct ScrapeResult: Sendable {
     /// The process sweep and the suspects found in it, as read (kept for
     /// the next scrapes within `--process-interval`).
     var processes: KeptProcesses?
+    /// /proc/pagetypeinfo as read, and when (kept within --pagetypeinfo-interval).
+    var pagetypeinfo: (reading: Pagetypeinfo, time: Double)?
     /// Seconds since a source read less often than every scrape was read:
     /// processes, slab_attributes.
     var ages: [(source: String, seconds: Double)] = []
@@ -43,11 +45,13 @@ enum Scrape {
     /// with `slabAttributes` /sys/kernel/slab is read only when stale.
     static func collect(root: ProcRoot, time: WallTime? = nil, history: [Snapshot], thresholds: DoctorThresholds,
                         knowledgeBase: KnowledgeBase, keptProcesses: KeptProcesses? = nil,
-                        slabAttributes: SlabAttributeCache? = nil) -> ScrapeResult {
+                        slabAttributes: SlabAttributeCache? = nil,
+                        keptPagetypeinfo: (reading: Pagetypeinfo, time: Double)? = nil) -> ScrapeResult {
         let start = SourceTimings.monotonic()
         var timings = SourceTimings()
-        let collector = SnapshotCollector(root: root, includeProcesses: keptProcesses == nil, includeCgroups: true,
+        var collector = SnapshotCollector(root: root, includeProcesses: keptProcesses == nil, includeCgroups: true,
                                           slabAttributes: slabAttributes)
+        collector.keptPagetypeinfo = keptPagetypeinfo?.reading
         var snapshot = collector.collect(timings: &timings)
         if let time { snapshot.time = time }
         if let keptProcesses {
@@ -72,8 +76,10 @@ enum Scrape {
         var ages: [(source: String, seconds: Double)] = []
         if let kept { ages.append(("processes", max(0, end - kept.time))) }
         if let age = slabAttributes?.age(now: end) { ages.append(("slab_attributes", age)) }
+        let pagetypeinfo = keptPagetypeinfo ?? snapshot.buddy?.pagetypeinfo.map { ($0, start) }
+        if let pagetypeinfo { ages.append(("pagetypeinfo", max(0, end - pagetypeinfo.time))) }
         return ScrapeResult(snapshot: snapshot, report: report, history: history, timings: timings,
-                            seconds: end - start, processes: kept, ages: ages)
+                            seconds: end - start, processes: kept, pagetypeinfo: pagetypeinfo, ages: ages)
     }
 
     /// At most `limit` samples, oldest first, thinned evenly (the newest kept).

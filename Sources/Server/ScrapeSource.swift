@@ -29,6 +29,8 @@ public actor ScrapeSource {
     private var bundleCache: (index: Int, result: ScrapeResult)?
     /// Live mode: the last process sweep, reused within --process-interval.
     private var keptProcesses: KeptProcesses?
+    /// Live mode: the last /proc/pagetypeinfo, reused within --pagetypeinfo-interval.
+    private var keptPagetypeinfo: (reading: Pagetypeinfo, time: Double)?
     /// Live mode: /sys/kernel/slab facts, read every --slab-attributes-interval.
     private let slabAttributes: SlabAttributeCache?
 
@@ -54,9 +56,12 @@ public actor ScrapeSource {
             let kept = keptProcesses.flatMap { kept in
                 SourceTimings.monotonic() - kept.time < configuration.processInterval ? kept : nil
             }
+            let pagetypeinfo = keptPagetypeinfo.flatMap { kept in
+                SourceTimings.monotonic() - kept.time < configuration.pagetypeinfoInterval ? kept : nil
+            }
             task = Task.detached {
                 Scrape.collect(root: root, history: history, thresholds: thresholds, knowledgeBase: knowledgeBase,
-                               keptProcesses: kept, slabAttributes: slabAttributes)
+                               keptProcesses: kept, slabAttributes: slabAttributes, keptPagetypeinfo: pagetypeinfo)
             }
         case .bundle(let replay):
             let index = replay.index(now: SourceTimings.monotonic())
@@ -99,6 +104,7 @@ public actor ScrapeSource {
     private func keep(_ result: ScrapeResult) {
         latest = result
         keptProcesses = result.processes
+        keptPagetypeinfo = result.pagetypeinfo
         guard store == nil else { return }
         if let last = ring.last, result.snapshot.time.epochSeconds - last.time.epochSeconds < configuration.ringInterval {
             return

@@ -37,6 +37,11 @@ public struct ServeConfiguration: Sendable {
     /// after this many seconds (or when a new cache appears); 0 reads them
     /// on every scrape. /proc/slabinfo is read on every scrape.
     public var slabAttributesInterval = 300.0
+    /// /proc/pagetypeinfo (free blocks per migrate type, shown in
+    /// /api/v1/snapshot's buddy section) is read at most this often: the
+    /// kernel walks every pageblock under the zone lock to print it. 0 reads
+    /// it on every scrape. /proc/buddyinfo is read on every scrape.
+    public var pagetypeinfoInterval = 60.0
 
     public init() {}
 }
