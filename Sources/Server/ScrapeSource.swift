@@ -69,10 +69,13 @@ public actor ScrapeSource {
             let sample = replay.reader.samples[index]
             let history = Scrape.thinned(Array(replay.snapshots[..<index]), limit: configuration.historyLimit)
             let (thresholds, knowledgeBase) = (configuration.thresholds, knowledgeBase)
+            let manifestHost = replay.reader.manifest?.host
             task = Task.detached {
                 var result = Scrape.collect(root: sample.root, time: sample.time, history: history, thresholds: thresholds,
                                             knowledgeBase: knowledgeBase)
                 result.ages = []
+                // A capture keeps no /proc/sys/kernel/hostname; the manifest names the host.
+                if result.snapshot.host.hostname == nil { result.snapshot.host.hostname = manifestHost }
                 return result
             }
             inFlight = task
