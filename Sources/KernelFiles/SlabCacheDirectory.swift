@@ -20,23 +20,37 @@ public struct SlabCacheDirectory: Sendable, Equatable {
     /// Alias name → the directory it links to (the link's last path component).
     public let links: [String: String]
 
+    /// Lookups built once (a table asks for every cache's directory and
+    /// aliases: scanning the ~430 names for each made that quadratic).
+    private let directorySet: Set<String>
+    /// Directory → the link names pointing at it, sorted.
+    private let linksByDirectory: [String: [String]]
+
     public init(directories: [String], links: [String: String]) {
         self.directories = directories
         self.links = links
+        self.directorySet = Set(directories)
+        var byDirectory: [String: [String]] = [:]
+        for (name, target) in links { byDirectory[target, default: []].append(name) }
+        self.linksByDirectory = byDirectory.mapValues { $0.sorted() }
+    }
+
+    public static func == (lhs: SlabCacheDirectory, rhs: SlabCacheDirectory) -> Bool {
+        lhs.directories == rhs.directories && lhs.links == rhs.links
     }
 
     /// The directory that holds a cache's attributes: the link's target for
     /// a merged name, the name itself for a real directory, nil when absent.
     public func directory(of name: String) -> String? {
         if let target = links[name] { return target }
-        return directories.contains(name) ? name : nil
+        return directorySet.contains(name) ? name : nil
     }
 
     /// The other names merged into the same cache as `name`, sorted: every
     /// link to its directory except `name` itself. Empty for an unmerged cache.
     public func aliases(of name: String) -> [String] {
         guard let directory = directory(of: name) else { return [] }
-        return links.filter { $0.value == directory && $0.key != name }.map(\.key).sorted()
+        return (linksByDirectory[directory] ?? []).filter { $0 != name }
     }
 }
 

@@ -44,11 +44,15 @@ public struct SlabSampler {
     /// syscalls per cache, more than `slabtop -o` spends on its whole run,
     /// so the text views leave it off (docs/PERFORMANCE.md).
     public let includeSysfs: Bool
+    /// Sysfs facts kept between samples (`serve`); nil reads them every time.
+    public let attributeCache: SlabAttributeCache?
 
-    public init(root: ProcRoot, buffer: ReadBuffer = ReadBuffer(), includeSysfs: Bool) {
+    public init(root: ProcRoot, buffer: ReadBuffer = ReadBuffer(), includeSysfs: Bool,
+                attributeCache: SlabAttributeCache? = nil) {
         self.root = root
         self.buffer = buffer
         self.includeSysfs = includeSysfs
+        self.attributeCache = attributeCache
     }
 
     /// Throws slabinfo's failure; sysfs failures are in the sample's `unavailable`.
@@ -57,6 +61,10 @@ public struct SlabSampler {
         var attempt = SourceAttempt(root: root)
         var directory: SlabCacheDirectory?
         var reclaimable: [String: Bool] = [:]
+        if includeSysfs, let attributeCache, let kept = attributeCache.facts(for: slabinfo, now: Self.monotonic()) {
+            return SlabSample(slabinfo: slabinfo, directory: kept.directory, reclaimable: kept.reclaimable,
+                              unavailable: kept.unavailable, time: Self.monotonic())
+        }
         if includeSysfs {
             directory = attempt.read { () throws(SourceError) in
                 do throws(ReadError) { return try root.slabCacheDirectory() } catch { throw .read(error) }
@@ -69,10 +77,20 @@ public struct SlabSampler {
                 }
             }
         }
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
+        let now = Self.monotonic()
+        if includeSysfs, let attributeCache {
+            attributeCache.keep(SlabAttributeCache.Facts(
+                directory: directory, reclaimable: reclaimable, unavailable: attempt.unavailable,
+                names: Set(slabinfo.caches.map(\.name)), time: now))
+        }
         return SlabSample(
             slabinfo: slabinfo, directory: directory, reclaimable: reclaimable, unavailable: attempt.unavailable,
-            time: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
+            time: now)
+    }
+
+    static func monotonic() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

@@ -15,11 +15,18 @@ public struct SnapshotCollector {
     public var includeProcesses: Bool
     /// Walk the memory cgroups.
     public var includeCgroups: Bool
+    /// Keeps /sys/kernel/slab's facts between collections (`serve`); nil
+    /// reads them on every collection.
+    public var slabAttributes: SlabAttributeCache?
+    /// An earlier /proc/pagetypeinfo to use instead of reading it (`serve`).
+    public var keptPagetypeinfo: Pagetypeinfo?
 
-    public init(root: ProcRoot, includeProcesses: Bool = true, includeCgroups: Bool = true) {
+    public init(root: ProcRoot, includeProcesses: Bool = true, includeCgroups: Bool = true,
+                slabAttributes: SlabAttributeCache? = nil) {
         self.root = root
         self.includeProcesses = includeProcesses
         self.includeCgroups = includeCgroups
+        self.slabAttributes = slabAttributes
     }
 
     public func collect() -> Snapshot {
@@ -42,13 +49,13 @@ public struct SnapshotCollector {
         let pressure = timings.time("pressure") { vmstatReader.pressure(&attempt) }
         // JSON carries the sysfs facts (reclaimable, aliases), so read them.
         let slab = timings.time("slabinfo") {
-            attempt.read { () throws(SourceError) in try SlabSampler(root: root, buffer: buffer, includeSysfs: true).sample() }
+            attempt.read { () throws(SourceError) in try SlabSampler(root: root, buffer: buffer, includeSysfs: true, attributeCache: slabAttributes).sample() }
         }
         if let slab { attempt.record(contentsOf: slab.unavailable) }
         let dcache = timings.time("dcache") { DcacheReport.read(root, buffer: buffer) }
         attempt.record(contentsOf: dcache.unavailable)
         let buddy = timings.time("buddyinfo") {
-            attempt.read { () throws(SourceError) in try BuddyReading.read(root, buffer: buffer) }
+            attempt.read { () throws(SourceError) in try BuddyReading.read(root, buffer: buffer, keptPagetypeinfo: keptPagetypeinfo) }
         }
         if let buddy { attempt.record(contentsOf: buddy.unavailable) }
         let numa = timings.time("numa") { NumaReading.read(root, buffer: buffer) }

@@ -124,7 +124,7 @@ public enum MemsleuthMetrics {
 
     static func processes(_ snapshot: Snapshot, top: Int) -> [MetricFamily] {
         var family = MetricFamily("memsleuth_process_pss_bytes", .gauge,
-                                  help: "Proportional set size of the processes holding the most (smaps_rollup), top N by PSS.")
+                                  help: "Proportional set size of the processes holding the most (smaps_rollup), top N by PSS. A live server sweeps the processes at most every --process-interval seconds (default 60): memsleuth_source_age_seconds{source=\"processes\"} says how old the sweep is.")
         let rows = (snapshot.processes?.rows ?? []).filter { $0.pss != nil }
             .sorted { ($0.pss ?? 0, $1.pid) > ($1.pss ?? 0, $0.pid) }
         for row in rows.prefix(top) { family.add(row.pss, ("pid", String(row.pid)), ("command", row.command)) }

@@ -13,6 +13,9 @@ public struct MetricsInput: Sendable {
     public var scrapeSeconds: Double?
     public var thresholds: DoctorThresholds
     public var options: MetricsOptions
+    /// Seconds since each source read less often than every scrape was
+    /// read (a live server: processes, slab_attributes); empty otherwise.
+    public var ages: [(source: String, seconds: Double)] = []
 
     public init(snapshot: Snapshot, report: DoctorReport, history: [Snapshot] = [], timings: SourceTimings = SourceTimings(),
                 scrapeSeconds: Double? = nil, thresholds: DoctorThresholds = DoctorThresholds(),

@@ -12,34 +12,74 @@ public struct ScrapeResult: Sendable {
     public var history: [Snapshot]
     public var timings: SourceTimings
     public var seconds: Double
+    /// The process sweep and the suspects found in it, as read (kept for
+    /// the next scrapes within `--process-interval`).
+    var processes: KeptProcesses?
+    /// /proc/pagetypeinfo as read, and when (kept within --pagetypeinfo-interval).
+    var pagetypeinfo: (reading: Pagetypeinfo, time: Double)?
+    /// Seconds since a source read less often than every scrape was read:
+    /// processes, slab_attributes.
+    var ages: [(source: String, seconds: Double)] = []
 
     /// The exposition input for these results.
     func metricsInput(_ configuration: ServeConfiguration) -> MetricsInput {
-        MetricsInput(snapshot: snapshot, report: report, history: history, timings: timings, scrapeSeconds: seconds,
-                     thresholds: configuration.thresholds, options: configuration.metrics)
+        var input = MetricsInput(snapshot: snapshot, report: report, history: history, timings: timings, scrapeSeconds: seconds,
+                                 thresholds: configuration.thresholds, options: configuration.metrics)
+        input.ages = ages
+        return input
     }
 }
 
+/// A process sweep and the suspects scanned from it, with when it was read
+/// (CLOCK_MONOTONIC): the costliest part of a collection on a busy host,
+/// so a live server sweeps at most every `--process-interval` seconds.
+struct KeptProcesses: Sendable {
+    var sweep: ProcessSweep
+    var suspects: [ProcessEvidence]
+    var time: Double
+}
+
 enum Scrape {
-    /// What `DiagnosisInput.gather` reads, with each source timed.
+    /// What `DiagnosisInput.gather` reads, with each source timed. With
+    /// `keptProcesses` the sweep (and the suspects scan) is not read again;
+    /// with `slabAttributes` /sys/kernel/slab is read only when stale.
     static func collect(root: ProcRoot, time: WallTime? = nil, history: [Snapshot], thresholds: DoctorThresholds,
-                        knowledgeBase: KnowledgeBase) -> ScrapeResult {
+                        knowledgeBase: KnowledgeBase, keptProcesses: KeptProcesses? = nil,
+                        slabAttributes: SlabAttributeCache? = nil,
+                        keptPagetypeinfo: (reading: Pagetypeinfo, time: Double)? = nil) -> ScrapeResult {
         let start = SourceTimings.monotonic()
         var timings = SourceTimings()
-        var snapshot = SnapshotCollector(root: root, includeProcesses: true, includeCgroups: true).collect(timings: &timings)
+        var collector = SnapshotCollector(root: root, includeProcesses: keptProcesses == nil, includeCgroups: true,
+                                          slabAttributes: slabAttributes)
+        collector.keptPagetypeinfo = keptPagetypeinfo?.reading
+        var snapshot = collector.collect(timings: &timings)
         if let time { snapshot.time = time }
+        if let keptProcesses {
+            snapshot.processes = keptProcesses.sweep
+            snapshot.unavailable += keptProcesses.sweep.unavailable
+        }
         var input = DiagnosisInput(snapshot: snapshot, history: history, processes: snapshot.processes, cgroups: snapshot.cgroups)
         let buffer = ReadBuffer()
-        if let sweep = snapshot.processes {
+        var kept = keptProcesses
+        if let keptProcesses {
+            input.suspects = keptProcesses.suspects
+        } else if let sweep = snapshot.processes {
             var scanner = SuspectScanner(root: root, buffer: buffer)
             input.suspects = timings.time("suspects") { scanner.scan(sweep.rows) }
+            kept = KeptProcesses(sweep: sweep, suspects: input.suspects, time: start)
         }
         let tmpfs = timings.time("tmpfs") { TmpfsMount.gather(root: root, buffer: buffer) }
         input.tmpfs = tmpfs.mounts
         input.unavailable = tmpfs.unavailable
         let report = timings.time("doctor") { Doctor.diagnose(input, knowledgeBase: knowledgeBase, thresholds: thresholds) }
+        let end = SourceTimings.monotonic()
+        var ages: [(source: String, seconds: Double)] = []
+        if let kept { ages.append(("processes", max(0, end - kept.time))) }
+        if let age = slabAttributes?.age(now: end) { ages.append(("slab_attributes", age)) }
+        let pagetypeinfo = keptPagetypeinfo ?? snapshot.buddy?.pagetypeinfo.map { ($0, start) }
+        if let pagetypeinfo { ages.append(("pagetypeinfo", max(0, end - pagetypeinfo.time))) }
         return ScrapeResult(snapshot: snapshot, report: report, history: history, timings: timings,
-                            seconds: SourceTimings.monotonic() - start)
+                            seconds: end - start, processes: kept, pagetypeinfo: pagetypeinfo, ages: ages)
     }
 
     /// At most `limit` samples, oldest first, thinned evenly (the newest kept).

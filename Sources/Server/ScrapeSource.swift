@@ -27,6 +27,12 @@ public actor ScrapeSource {
     private var latest: ScrapeResult?
     /// Bundle mode: the result for a sample index is the same every time.
     private var bundleCache: (index: Int, result: ScrapeResult)?
+    /// Live mode: the last process sweep, reused within --process-interval.
+    private var keptProcesses: KeptProcesses?
+    /// Live mode: the last /proc/pagetypeinfo, reused within --pagetypeinfo-interval.
+    private var keptPagetypeinfo: (reading: Pagetypeinfo, time: Double)?
+    /// Live mode: /sys/kernel/slab facts, read every --slab-attributes-interval.
+    private let slabAttributes: SlabAttributeCache?
 
     init(configuration: ServeConfiguration, mode: Mode, store: StoreHistory?, knowledgeBase: KnowledgeBase, logger: Logger) {
         self.configuration = configuration
@@ -34,6 +40,8 @@ public actor ScrapeSource {
         self.store = store
         self.knowledgeBase = knowledgeBase
         self.logger = logger
+        self.slabAttributes = configuration.slabAttributesInterval > 0
+            ? SlabAttributeCache(interval: configuration.slabAttributesInterval) : nil
     }
 
     /// A fresh collection (or the one in flight).
@@ -44,9 +52,16 @@ public actor ScrapeSource {
         case .live(let root):
             let history = Scrape.thinned(store?.recent(limit: configuration.historyLimit, logger: logger) ?? ring,
                                          limit: configuration.historyLimit)
-            let (thresholds, knowledgeBase) = (configuration.thresholds, knowledgeBase)
+            let (thresholds, knowledgeBase, slabAttributes) = (configuration.thresholds, knowledgeBase, slabAttributes)
+            let kept = keptProcesses.flatMap { kept in
+                SourceTimings.monotonic() - kept.time < configuration.processInterval ? kept : nil
+            }
+            let pagetypeinfo = keptPagetypeinfo.flatMap { kept in
+                SourceTimings.monotonic() - kept.time < configuration.pagetypeinfoInterval ? kept : nil
+            }
             task = Task.detached {
-                Scrape.collect(root: root, history: history, thresholds: thresholds, knowledgeBase: knowledgeBase)
+                Scrape.collect(root: root, history: history, thresholds: thresholds, knowledgeBase: knowledgeBase,
+                               keptProcesses: kept, slabAttributes: slabAttributes, keptPagetypeinfo: pagetypeinfo)
             }
         case .bundle(let replay):
             let index = replay.index(now: SourceTimings.monotonic())
@@ -54,9 +69,14 @@ public actor ScrapeSource {
             let sample = replay.reader.samples[index]
             let history = Scrape.thinned(Array(replay.snapshots[..<index]), limit: configuration.historyLimit)
             let (thresholds, knowledgeBase) = (configuration.thresholds, knowledgeBase)
+            let manifestHost = replay.reader.manifest?.host
             task = Task.detached {
-                Scrape.collect(root: sample.root, time: sample.time, history: history, thresholds: thresholds,
-                               knowledgeBase: knowledgeBase)
+                var result = Scrape.collect(root: sample.root, time: sample.time, history: history, thresholds: thresholds,
+                                            knowledgeBase: knowledgeBase)
+                result.ages = []
+                // A capture keeps no /proc/sys/kernel/hostname; the manifest names the host.
+                if result.snapshot.host.hostname == nil { result.snapshot.host.hostname = manifestHost }
+                return result
             }
             inFlight = task
             let result = await task.value
@@ -86,6 +106,8 @@ public actor ScrapeSource {
 
     private func keep(_ result: ScrapeResult) {
         latest = result
+        keptProcesses = result.processes
+        keptPagetypeinfo = result.pagetypeinfo
         guard store == nil else { return }
         if let last = ring.last, result.snapshot.time.epochSeconds - last.time.epochSeconds < configuration.ringInterval {
             return

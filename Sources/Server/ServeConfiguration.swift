@@ -29,6 +29,19 @@ public struct ServeConfiguration: Sendable {
     /// trends: one every `ringInterval` seconds, `ringCapacity` of them.
     public var ringInterval = 15.0
     public var ringCapacity = 240
+    /// A live server sweeps every process (status + smaps_rollup each, for
+    /// the top-N PSS and the process findings) at most this often; scrapes
+    /// in between reuse the sweep. 0 sweeps on every scrape.
+    public var processInterval = 60.0
+    /// /sys/kernel/slab's aliases and reclaim_account flags are read again
+    /// after this many seconds (or when a new cache appears); 0 reads them
+    /// on every scrape. /proc/slabinfo is read on every scrape.
+    public var slabAttributesInterval = 300.0
+    /// /proc/pagetypeinfo (free blocks per migrate type, shown in
+    /// /api/v1/snapshot's buddy section) is read at most this often: the
+    /// kernel walks every pageblock under the zone lock to print it. 0 reads
+    /// it on every scrape. /proc/buddyinfo is read on every scrape.
+    public var pagetypeinfoInterval = 60.0
 
     public init() {}
 }

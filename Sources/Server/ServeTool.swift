@@ -46,6 +46,18 @@ extension ServeTool {
         var slabTop = 20
         @Option(name: .customLong("process-top"), help: "Export the N processes with the largest PSS.")
         var processTop = 10
+        @Option(name: .customLong("process-interval"), help: ArgumentHelp(
+            "Sweep the processes (top-N PSS, process findings) at most every SECONDS; scrapes in between reuse the sweep (0: every scrape).",
+            valueName: "SECONDS"))
+        var processInterval: Double = 60
+        @Option(name: .customLong("slab-attributes-interval"), help: ArgumentHelp(
+            "Read /sys/kernel/slab (aliases, reclaim_account) again after SECONDS or when a cache appears (0: every scrape).",
+            valueName: "SECONDS"))
+        var slabAttributesInterval: Double = 300
+        @Option(name: .customLong("pagetypeinfo-interval"), help: ArgumentHelp(
+            "Read /proc/pagetypeinfo (migrate types, /api/v1/snapshot only) at most every SECONDS (0: every scrape).",
+            valueName: "SECONDS"))
+        var pagetypeinfoInterval: Double = 60
         @Option(help: ArgumentHelp("WARNING at this percentage of MemTotal used.", valueName: "PERCENT"))
         var warn: Double = 80
         @Option(help: ArgumentHelp("CRITICAL at this percentage of MemTotal used.", valueName: "PERCENT"))
@@ -61,6 +73,10 @@ extension ServeTool {
             if root != nil && bundle != nil { throw ValidationError("--bundle and --root cannot be used together") }
             if replay && bundle == nil { throw ValidationError("--replay needs --bundle FILE") }
             guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
+            guard processInterval >= 0, processInterval.isFinite, slabAttributesInterval >= 0, slabAttributesInterval.isFinite,
+                  pagetypeinfoInterval >= 0, pagetypeinfoInterval.isFinite else {
+                throw ValidationError("--process-interval, --slab-attributes-interval and --pagetypeinfo-interval want seconds, 0 or more")
+            }
             guard slabTop >= 0, processTop >= 0 else { throw ValidationError("--slab-top and --process-top must not be negative") }
             guard warn > 0, crit <= 100, warn <= crit else { throw ValidationError("--warn and --crit: 0 < warn <= crit <= 100") }
             guard ListenAddress(listen) != nil else { throw ValidationError("--listen wants HOST:PORT, e.g. 127.0.0.1:9219") }
@@ -77,7 +93,9 @@ extension ServeTool {
             }
             let logger = Logger(label: "memsleuth.serve")
             do {
-                try await ServeRunner.run(try configuration(), logger: logger)
+                let configuration = try configuration()
+                try await ServeRunner.run(configuration, logger: logger,
+                                          fix: FixRoute.handler(configuration: configuration, logger: logger))
             } catch let failure as CommandFailure {
                 FileDescriptorSink.standardError("memsleuth serve: \(failure.message)\n")
                 throw ExitCode(failure.exitCode)
@@ -91,6 +109,9 @@ extension ServeTool {
             configuration.database = db
             configuration.metrics = MetricsOptions(slabTop: slabTop, processTop: processTop)
             configuration.thresholds = DoctorThresholds(warnPercent: warn, critPercent: crit)
+            configuration.processInterval = processInterval
+            configuration.slabAttributesInterval = slabAttributesInterval
+            configuration.pagetypeinfoInterval = pagetypeinfoInterval
             configuration.allowFix = allowFix
             if let tokenFile { configuration.token = try TokenFile.read(tokenFile) }
             return configuration

@@ -6,8 +6,8 @@ import MetricsExport
 import Rendering
 
 /// Runs a remedy for `POST /api/v1/fix/{action}`: the action name and the
-/// request body; returns the HTTP status and a JSON body. Issue 8 wires the
-/// fix actions here; until then every call answers 501.
+/// request body; returns the HTTP status and a JSON body. `memsleuth serve`
+/// passes `FixRoute.handler` (issue 8's actions); the default answers 501.
 public typealias FixHandler = @Sendable (_ action: String, _ body: String) async -> (status: Int, json: String)
 
 public enum ServerApplication {

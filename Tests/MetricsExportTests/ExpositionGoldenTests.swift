@@ -71,6 +71,28 @@ import TestSupport
         #expect(lint.exitCode == 0, "promtool on \(name): \(lint.stdout)\(lint.stderr)")
     }
 
+    /// With history: the recorded dentry storm's last sample judged with
+    /// the 8 before it (6 minutes), as `serve --bundle` exports it — the
+    /// slab growth family appears (no forecast: used memory is not growing
+    /// towards a threshold in it).
+    @Test func workloadWithHistory() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("golden-storm-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let untar = try ExternalCommand.run("tar", ["-xzf", Fixtures.directory + "/workloads/dentry-storm.tar.gz", "-C", directory])
+        #expect(untar.exitCode == 0, "\(untar.stderr)")
+        let bundle = try BundleReader(directory: directory)
+        var input = DiagnosisInput.gather(root: bundle.latest.root)
+        if let time = bundle.latest.time { input.snapshot.time = time }
+        input.history = Array(bundle.snapshots(includeProcesses: false, includeCgroups: false).dropLast())
+        let report = Doctor.diagnose(input, knowledgeBase: try KnowledgeBase.embedded())
+        let text = MemsleuthMetrics.render(MetricsInput(snapshot: input.snapshot, report: report, history: input.history))
+        #expect(text.contains("memsleuth_slab_cache_growth_bytes_per_second{cache=\"dentry\"}"))
+        try Self.compare(text, golden: "workload-dentry-storm.prom")
+        let lint = try Self.promtool(text)
+        #expect(lint.exitCode == 0, "promtool: \(lint.stdout)\(lint.stderr)")
+    }
+
     /// OpenMetrics: counter families without `_total`, `# EOF` last.
     @Test func incidentOpenMetrics() throws {
         let text = MemsleuthMetrics.render(try Self.incidentInput("dentry-leak-rhel6"), format: .openMetrics)

@@ -44,8 +44,9 @@ import TestSupport
     }
 
     /// Without --allow-fix and a token every mutating route is 403; with
-    /// both, a wrong token is 403 and the right one reaches the (not yet
-    /// wired, issue 8) fix handler: 501.
+    /// both, a wrong token is 403 and the right one reaches `memsleuth fix`:
+    /// a dry run on the bundle answers 200, applying to a bundle 409, an
+    /// unknown action 404, a bad body 400.
     @Test func mutatingRoutesAreForbidden() throws {
         let server = try ServeProcess(["--bundle", Self.incident])
         #expect(try server.request("/api/v1/fix/drop-caches", method: "POST").status == 403)
@@ -57,11 +58,47 @@ import TestSupport
         try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: tokenFile) }
         let fixing = try ServeProcess(["--bundle", Self.incident, "--allow-fix", "--token-file", tokenFile])
+        let bearer = ["Authorization: Bearer \(token)"]
         #expect(try fixing.request("/api/v1/fix/drop-caches", method: "POST").status == 403)
         #expect(try fixing.request("/api/v1/fix/drop-caches", method: "POST", headers: ["Authorization: Bearer wrong-token-000000"]).status == 403)
-        let allowed = try fixing.request("/api/v1/fix/drop-caches", method: "POST", headers: ["Authorization: Bearer \(token)"])
-        #expect(allowed.status == 501)
+        let dryRun = try fixing.request("/api/v1/fix/drop-caches", method: "POST", headers: bearer, body: #"{"level": 2}"#)
+        #expect(dryRun.status == 200, "\(dryRun.body)")
+        #expect(dryRun.body.contains("\"level\": 2"))
+        let applied = try fixing.request("/api/v1/fix/drop-caches", method: "POST", headers: bearer, body: #"{"apply": true}"#)
+        #expect(applied.status == 409)
+        #expect(applied.body.contains("running host only"))
+        #expect(try fixing.request("/api/v1/fix/nss-env", method: "POST", headers: bearer, body: "{}").status == 404)
+        #expect(try fixing.request("/api/v1/fix/drop-caches", method: "POST", headers: bearer, body: #"{"aply": true}"#).status == 400)
         #expect(fixing.terminate() == 0)
+        #expect(fixing.errorOutput.contains("fix dry run"))
+    }
+
+    /// As root on the live host: the route applies drop-caches level 2 and
+    /// the action log (MEMSLEUTH_STATE_DIR) holds the record, as `memsleuth
+    /// fix drop-caches --apply` would; a second drop within 10 minutes is
+    /// refused (409) by the command's own guard.
+    @Test(.enabled(if: getuid() == 0)) func fixAppliesOnTheLiveHostAndLogs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-fix-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let token = "0123456789abcdef-secret"
+        try token.write(toFile: directory + "/token", atomically: true, encoding: .utf8)
+        let server = try ServeProcess(["--allow-fix", "--token-file", directory + "/token"],
+                                      environment: ["MEMSLEUTH_STATE_DIR": directory + "/state"])
+        let bearer = ["Authorization: Bearer \(token)"]
+        let plan = try server.request("/api/v1/fix/cache-pressure", method: "POST", headers: bearer, body: #"{"value": 200}"#)
+        #expect(plan.status == 200, "\(plan.body)")
+        #expect(plan.body.contains("vm.vfs_cache_pressure"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/state/actions.jsonl"), "a dry run logs nothing")
+        let applied = try server.request("/api/v1/fix/drop-caches", method: "POST", headers: bearer, body: #"{"level": 2, "apply": true}"#)
+        #expect(applied.status == 200, "\(applied.body)")
+        #expect(applied.body.contains("\"freed\""))
+        let log = try String(contentsOfFile: directory + "/state/actions.jsonl", encoding: .utf8)
+        #expect(log.contains("\"action\": \"drop-caches\"") || log.contains("\"action\":\"drop-caches\""), "\(log)")
+        let again = try server.request("/api/v1/fix/drop-caches", method: "POST", headers: bearer, body: #"{"level": 2, "apply": true}"#)
+        #expect(again.status == 409, "\(again.body)")
+        #expect(server.terminate() == 0)
+        #expect(server.errorOutput.contains("fix applied"))
     }
 
     /// SIGTERM: the server stops accepting, logs, and exits 0.

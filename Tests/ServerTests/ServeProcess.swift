@@ -10,9 +10,12 @@ final class ServeProcess {
     private let stdout = Pipe()
     private let stderr = Pipe()
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: BuiltBinary.path)
         process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
@@ -37,9 +40,10 @@ final class ServeProcess {
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// A real HTTP request with curl; returns status and body.
-    func request(_ path: String, method: String = "GET", headers: [String] = []) throws -> (status: Int, body: String) {
+    func request(_ path: String, method: String = "GET", headers: [String] = [], body: String? = nil) throws -> (status: Int, body: String) {
         var arguments = ["--noproxy", "*", "-s", "-X", method, "-w", "\n%{http_code}"]
         for header in headers { arguments += ["-H", header] }
+        if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
         let result = try ExternalCommand.run("curl", arguments + [base + path])
         let text = result.stdout
         guard let newline = text.lastIndex(of: "\n") else { return (0, text) }

@@ -1,0 +1,41 @@
+import Diagnosis
+import Logging
+import MetricsExport
+@testable import Server
+import Testing
+import TestSupport
+
+/// A live source reads the costly sources less often than every scrape:
+/// the process sweep within --process-interval is reused (no "processes"
+/// duration, an age instead); 0 sweeps on every scrape.
+@Suite struct ScrapeSourceTests {
+    static func source(processInterval: Double) throws -> ScrapeSource {
+        var configuration = ServeConfiguration()
+        configuration.processInterval = processInterval
+        configuration.pagetypeinfoInterval = processInterval
+        return ScrapeSource(configuration: configuration, mode: .live(Fixtures.kernel("linux-6.18-sandbox")), store: nil,
+                            knowledgeBase: try KnowledgeBase.embedded(), logger: Logger(label: "test"))
+    }
+
+    @Test func theSweepIsKeptWithinTheInterval() async throws {
+        let source = try Self.source(processInterval: 3600)
+        let first = await source.scrape()
+        #expect(first.timings["processes"] != nil)
+        let second = await source.scrape()
+        #expect(second.timings["processes"] == nil)
+        #expect(second.snapshot.processes != nil)
+        let ages = Dictionary(uniqueKeysWithValues: second.ages.map { ($0.source, $0.seconds) })
+        #expect(ages["processes"].map { $0 >= 0 } == true)
+        #expect(ages["slab_attributes"] != nil)
+        #expect(ages["pagetypeinfo"] != nil)
+        let text = MemsleuthMetrics.render(second.metricsInput(ServeConfiguration()))
+        #expect(text.contains("memsleuth_source_age_seconds{source=\"processes\"}"))
+    }
+
+    @Test func zeroSweepsEveryScrape() async throws {
+        let source = try Self.source(processInterval: 0)
+        _ = await source.scrape()
+        let second = await source.scrape()
+        #expect(second.timings["processes"] != nil)
+    }
+}
