@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Dispatch
+import NIOCore
 import Foundation
 
 /// An HTTP answer: status code and body.
@@ -26,9 +26,7 @@ public protocol PrometheusTransport: Sendable {
 /// Why not URLSession: on Linux it is libcurl underneath, and libcurl has no
 /// static build here, so a `memsleuth-serve` with URLSession cannot be linked
 /// `-static-executable` (the README's build). The command is synchronous
-/// (`MemsleuthCommand.execute`): each request runs in a detached task and
-/// the caller waits on a semaphore; the task never needs the waiting
-/// thread, so this cannot deadlock.
+/// (`MemsleuthCommand.execute`): it waits on each request's future.
 public final class HTTPClientTransport: PrometheusTransport, Sendable {
     /// Answers larger than this are refused (a Prometheus answer for a
     /// fleet of thousands of hosts is a few MiB).
@@ -37,26 +35,23 @@ public final class HTTPClientTransport: PrometheusTransport, Sendable {
     public init() {}
 
     public func get(_ url: URL, timeout: Double) throws(PrometheusError) -> HTTPAnswer {
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        let address = url.absoluteString
-        Task.detached {
-            do {
-                var request = HTTPClientRequest(url: address)
-                request.headers.add(name: "Accept", value: "application/json")
-                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-                let body = try await response.body.collect(upTo: Self.maxBody)
-                outcome.set(.success(HTTPAnswer(status: Int(response.status.code), body: Data(body.readableBytesView))))
-            } catch {
-                outcome.set(.failure(Self.reason(error)))
+        do {
+            var request = try HTTPClient.Request(url: url.absoluteString, method: .GET)
+            request.headers.add(name: "Accept", value: "application/json")
+            // The future API, waited on here: NIO's event loop does the work,
+            // so this never needs a Swift-concurrency thread (blocking one
+            // while a task waited for another could deadlock on 2 cores).
+            let response = try HTTPClient.shared.execute(
+                request: request, deadline: NIODeadline.now() + TimeAmount.milliseconds(Int64(timeout * 1000))).wait()
+            let body = response.body.map { Data($0.readableBytesView) } ?? Data()
+            guard body.count <= Self.maxBody else {
+                throw PrometheusError.unreachable(url: Self.base(of: url), reason: "an answer larger than 64 MiB")
             }
-            done.signal()
-        }
-        done.wait()
-        switch outcome.value {
-        case .success(let answer): return answer
-        case .failure(let reason): throw .unreachable(url: Self.base(of: url), reason: reason)
-        case nil: throw .unreachable(url: Self.base(of: url), reason: "no answer")
+            return HTTPAnswer(status: Int(response.status.code), body: body)
+        } catch let error as PrometheusError {
+            throw error
+        } catch {
+            throw .unreachable(url: Self.base(of: url), reason: Self.reason(error))
         }
     }
 
@@ -80,19 +75,5 @@ public final class HTTPClientTransport: PrometheusTransport, Sendable {
         var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
         components?.query = nil
         return components?.string ?? url.absoluteString
-    }
-
-    private enum Result: Sendable {
-        case success(HTTPAnswer)
-        case failure(String)
-    }
-
-    /// The task's result, handed across threads under a lock.
-    private final class Outcome: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: Result?
-
-        func set(_ result: Result) { lock.lock(); stored = result; lock.unlock() }
-        var value: Result? { lock.lock(); defer { lock.unlock() }; return stored }
     }
 }
