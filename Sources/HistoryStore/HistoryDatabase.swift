@@ -85,6 +85,21 @@ public final class HistoryDatabase {
         }
     }
 
+    /// Whether a failed write may succeed later without anyone acting on
+    /// the store: the disk (or the file's size limit) is full, an I/O error,
+    /// another writer holds the lock. The recorder drops the sample and goes
+    /// on; anything else (a read-only or corrupt file) stops it.
+    public static func isTransient(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        switch error.resultCode.primaryResultCode {
+        case .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED: return true
+        default: return false
+        }
+    }
+
+    /// One line for an error from the store (SQLite's message when it has one).
+    public static func message(_ error: any Error) -> String { describe(error) }
+
     static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError {
             return error.message ?? "SQLite error \(error.resultCode.rawValue)"
