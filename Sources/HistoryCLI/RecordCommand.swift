@@ -150,7 +150,7 @@ struct RecordRequest: Equatable {
     static func createDirectory(of path: String) throws(CommandFailure) {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
         if let failure = StateDirectory.create(String(path[..<slash])) {
-            throw CommandFailure("cannot create \(failure.path): \(String(cString: strerror(failure.errno))) (give another --db PATH)")
+            throw CommandFailure("cannot create \(failure.path): \(String(cString: strerror(failure.errno)).lowercased()) (give another --db PATH)")
         }
     }
 }
