@@ -129,7 +129,10 @@ let package = Package(
             name: "ServerTests", dependencies: ["Server", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MemsleuthCLITests",
-            dependencies: ["MemsleuthCLI", "HistoryCLI", "HistoryStore", "TestSupport"],
+            dependencies: [
+                "MemsleuthCLI", "HistoryCLI", "HistoryStore", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
     ]
 )

@@ -93,19 +93,26 @@ struct RecordRequest: Equatable {
         try RecordRequest.createDirectory(of: path)
         let store: HistoryDatabase
         do { store = try HistoryDatabase(path: path) } catch { throw CommandFailure(error.message) }
+        try record(into: store, path: path, root: procRoot, context)
+        return 0
+    }
+
+    /// The sampling loop: until stopped, or `count` samples taken (written
+    /// or dropped). A write that fails for a reason that may pass (a full
+    /// disk) drops the sample and goes on (`SampleWriter`); any other stops.
+    func record(into store: HistoryDatabase, path: String, root procRoot: ProcRoot, _ context: CommandContext) throws(CommandFailure) {
         let collector = SnapshotCollector(root: procRoot, includeProcesses: true, includeCgroups: true)
         var selection = ProcessSelection(top: top)
         var taken = 0
+        var writer = SampleWriter(path: path)
         let interval = Double(intervalNanoseconds) / 1e9
         while !context.shouldStop() {
             let started = WallTime.now()
             if taken % maintenanceEvery == 0 {
                 let now = started.seconds &* 1_000_000_000 &+ started.nanoseconds
-                do {
+                writer.maintain(context.err) { () throws -> Void in
                     try store.downsample(now: now)
                     try store.prune(before: now &- retentionNanoseconds)
-                } catch {
-                    context.err.write("memsleuth: record: maintenance of \(path) failed: \(error)\n")
                 }
             }
             let snapshot = collector.collect()
@@ -114,22 +121,20 @@ struct RecordRequest: Equatable {
                 let sweeper = ProcessSweeper(root: procRoot, pageSize: snapshot.pageSizeBytes)
                 _ = sweeper.readDetails(&rows)
             }
-            do {
-                try store.append(snapshot, processes: rows)
-            } catch {
-                throw CommandFailure("cannot write to \(path): \(error)")
-            }
+            try writer.append(snapshot, processes: rows, to: store, context.err)
             taken += 1
             if !quiet, taken % progressEvery == 0 || taken == 1 {
-                context.err.write("memsleuth: record: \(taken) sample\(taken == 1 ? "" : "s") in \(path)\n")
+                context.err.write("memsleuth: record: \(taken - writer.dropped) sample\(taken - writer.dropped == 1 ? "" : "s") in \(path)\(writer.dropped > 0 ? ", \(writer.dropped) dropped" : "")\n")
             }
             if let count, taken >= count { break }
             let elapsed = WallTime.now().monotonic - started.monotonic
             if context.shouldStop() { break }
             context.sleep(max(0, interval - elapsed))
         }
-        if !quiet { context.err.write("memsleuth: record: stopped after \(taken) sample\(taken == 1 ? "" : "s"); \(path) closed\n") }
-        return 0
+        if !quiet {
+            let dropped = writer.dropped > 0 ? " (\(writer.dropped) dropped: the store could not be written)" : ""
+            context.err.write("memsleuth: record: stopped after \(taken) sample\(taken == 1 ? "" : "s")\(dropped); \(path) closed\n")
+        }
     }
 
     /// history.sqlite in the state directory (`StateDirectory`, shared
@@ -145,7 +150,60 @@ struct RecordRequest: Equatable {
     static func createDirectory(of path: String) throws(CommandFailure) {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
         if let failure = StateDirectory.create(String(path[..<slash])) {
-            throw CommandFailure("cannot create \(failure.path): \(String(cString: strerror(failure.errno))) (give another --db PATH)")
+            throw CommandFailure("cannot create \(failure.path): \(String(cString: strerror(failure.errno)).lowercased()) (give another --db PATH)")
+        }
+    }
+}
+
+/// Writes the recorder's samples and survives a store that cannot take
+/// them for a while (a full disk, an I/O error, another writer's lock): the
+/// sample is dropped and counted, the first failure of a run of them is
+/// logged once, and the first write that succeeds again says how many were
+/// lost. A failure that will not pass by itself (read-only file, corrupt
+/// store, newer schema) stops the recorder as before.
+struct SampleWriter {
+    let path: String
+    /// Samples dropped since the recorder started.
+    private(set) var dropped = 0
+    /// Dropped in the current run of failures (0: writing).
+    private(set) var droppedInRun = 0
+    private var maintenanceFailing = false
+
+    init(path: String) { self.path = path }
+
+    mutating func append(
+        _ snapshot: Snapshot, processes: [ProcessRow], to store: HistoryDatabase, _ err: OutputSink
+    ) throws(CommandFailure) {
+        do {
+            try store.append(snapshot, processes: processes)
+        } catch {
+            guard HistoryDatabase.isTransient(error) else {
+                throw CommandFailure("cannot write to \(path): \(HistoryDatabase.message(error))")
+            }
+            if droppedInRun == 0 {
+                err.write("memsleuth: record: cannot write to \(path): \(HistoryDatabase.message(error)); "
+                    + "dropping samples until it can (counted, logged again when writing resumes)\n")
+            }
+            dropped += 1
+            droppedInRun += 1
+            return
+        }
+        if droppedInRun > 0 {
+            err.write("memsleuth: record: writing to \(path) again; \(droppedInRun) sample\(droppedInRun == 1 ? "" : "s") dropped\n")
+            droppedInRun = 0
+        }
+    }
+
+    /// Downsampling and pruning: a failure is logged once until they succeed again.
+    mutating func maintain(_ err: OutputSink, _ work: () throws -> Void) {
+        do {
+            try work()
+            maintenanceFailing = false
+        } catch {
+            if !maintenanceFailing {
+                err.write("memsleuth: record: maintenance of \(path) failed: \(HistoryDatabase.message(error))\n")
+            }
+            maintenanceFailing = true
         }
     }
 }

@@ -12,8 +12,10 @@ extension HistoryDatabase {
         let host = StoredHost(snapshot)
         var pending = lastValues
         var pendingNames: [(SeriesKey, Int64)] = []
+        var pendingHost: Int64?
         let sampleID: Int64 = try writer.write { db in
             let hostID = try hostID(host, db)
+            pendingHost = hostID
             try db.execute(
                 sql: "INSERT INTO sample (time_ns, monotonic_us, host_id) VALUES (?, ?, ?)",
                 arguments: [snapshot.time.seconds &* 1_000_000_000 &+ snapshot.time.nanoseconds,
@@ -42,6 +44,7 @@ extension HistoryDatabase {
         }
         // Only after the commit: a failed transaction leaves the caches as the file is.
         lastValues = pending
+        if let pendingHost { hostIDs[host] = pendingHost }
         for (key, id) in pendingNames {
             seriesIDs[key] = id
             seriesKeys[id] = key
@@ -78,7 +81,8 @@ extension HistoryDatabase {
                 """, arguments: arguments)
             id = db.lastInsertedRowID
         }
-        hostIDs[host] = id
+        // Cached by append after the commit: a rolled-back insert (a full
+        // disk) must not leave an id the file does not have.
         return id
     }
 

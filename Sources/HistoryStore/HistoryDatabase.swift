@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import MemoryModel
 
@@ -24,7 +27,7 @@ public final class HistoryDatabase {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw HistoryStoreError("cannot open \(path): \(Self.describe(error))")
+            throw HistoryStoreError("cannot open \(path): \(Self.openFailure(path) ?? Self.describe(error))")
         }
         try self.init(writer: pool, name: path)
     }
@@ -84,6 +87,36 @@ public final class HistoryDatabase {
             hostIDs = [:]
         }
     }
+
+    /// Whether a failed write may succeed later without anyone acting on
+    /// the store: the disk (or the file's size limit) is full, an I/O error,
+    /// another writer holds the lock. The recorder drops the sample and goes
+    /// on; anything else (a read-only or corrupt file) stops it.
+    public static func isTransient(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        switch error.resultCode.primaryResultCode {
+        case .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY, .SQLITE_LOCKED: return true
+        default: return false
+        }
+    }
+
+    /// SQLite says only "unable to open database file": the reason, when
+    /// it is that this user may not read or write the file or its directory.
+    static func openFailure(_ path: String) -> String? {
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) }.flatMap { $0.isEmpty ? "/" : $0 } ?? "."
+        for (file, mode) in [(path, R_OK | W_OK), (directory, W_OK | X_OK)] where access(file, F_OK) == 0 {
+            if access(file, mode) != 0, errno == EACCES || errno == EROFS {
+                let reason = errno == EROFS ? "read-only file system" : "permission denied"
+                let whose = file == path ? "the store" : "its directory \(file)"
+                return "\(reason) (\(whose) must be readable and writable by this user — WAL readers write too; "
+                    + "run as its owner or root, or give another --db)"
+            }
+        }
+        return nil
+    }
+
+    /// One line for an error from the store (SQLite's message when it has one).
+    public static func message(_ error: any Error) -> String { describe(error) }
 
     static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError {

@@ -134,6 +134,10 @@ public struct ElfFile: Sendable, Equatable {
         var count = rawCount
         var nameIndex = rawNameIndex
         if rawCount == 0 || rawNameIndex == 0xffff {
+            // e_shoff near 2^64 would overflow `offset + 32` (found by scripts/fuzz).
+            guard offset <= UInt64(elf.bytes.count) else {
+                throw fail("section header 0 at offset \(offset) inside the file")
+            }
             let sizeField: UInt64? = is64 ? elf.u64(offset + 32) : elf.u32(offset + 20)
             guard let first = sizeField, let link = elf.u32(offset + (is64 ? 40 : 24)) else {
                 throw fail("section header 0 at offset \(offset) inside the file")

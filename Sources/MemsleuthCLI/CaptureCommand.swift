@@ -60,6 +60,7 @@ struct CaptureRequest: Equatable {
         let source = try GlobalRequest(root: root, json: false).procRoot(context.environment)
         let target = CaptureTarget(output)
         try target.checkReplaceable(force: force)
+        try target.checkWritable()
         guard let work = target.workDirectory() else {
             throw CommandFailure("cannot create a working directory for \(target.path): \(String(cString: strerror(errno)).lowercased())")
         }
@@ -145,6 +146,15 @@ struct CaptureTarget {
 
     private var name: String {
         path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+    }
+
+    /// Refuses, before any sample is taken, an output in a directory this
+    /// user cannot write (rather than tar's messages after the capture).
+    func checkWritable() throws(CommandFailure) {
+        guard access(parent, W_OK) == 0 else {
+            let reason = String(cString: strerror(errno)).lowercased()
+            throw CommandFailure("cannot write \(path): \(parent): \(reason) (choose a directory you can write, or run as its owner)")
+        }
     }
 
     /// Refuses an existing output unless `force`; even then only a file, or

@@ -6,6 +6,7 @@ import Diagnosis
 import Fleet
 import HistoryStore
 import Hummingbird
+import NIOCore
 import Logging
 import MemoryModel
 import MemsleuthCLI
@@ -94,11 +95,32 @@ extension ServeTool {
             let logger = Logger(label: "memsleuth.serve")
             do {
                 let configuration = try configuration()
-                try await ServeRunner.run(configuration, logger: logger,
-                                          fix: FixRoute.handler(configuration: configuration, logger: logger))
+                do {
+                    try await ServeRunner.run(configuration, logger: logger,
+                                              fix: FixRoute.handler(configuration: configuration, logger: logger))
+                } catch let error as IOError {
+                    // bind(2) refused: one line saying why, not NIO's description.
+                    throw CommandFailure(Self.listenFailure(configuration, errno: error.errnoCode))
+                }
             } catch let failure as CommandFailure {
                 FileDescriptorSink.standardError("memsleuth serve: \(failure.message)\n")
                 throw ExitCode(failure.exitCode)
+            }
+        }
+
+        /// Why the listening socket could not be had, and what to do.
+        static func listenFailure(_ configuration: ServeConfiguration, errno code: Int32) -> String {
+            let address = "\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(configuration.port)"
+            let reason = String(cString: strerror(code)).lowercased()
+            switch code {
+            case EACCES where configuration.port < 1024:
+                return "cannot listen on \(address): \(reason) (ports below 1024 need root or CAP_NET_BIND_SERVICE; use --listen with a port from 1024)"
+            case EADDRINUSE:
+                return "cannot listen on \(address): \(reason) (another program listens there; choose another --listen port)"
+            case EADDRNOTAVAIL:
+                return "cannot listen on \(address): \(reason) (no interface of this host has that address)"
+            default:
+                return "cannot listen on \(address): \(reason)"
             }
         }
 

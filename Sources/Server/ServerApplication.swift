@@ -66,13 +66,21 @@ public enum ServerApplication {
             case .forbidden(let reason):
                 return problem(403, reason)
             case .allowed:
-                let body = try await request.body.collect(upTo: 64 * 1024)
+                // A body announced beyond what is read is refused at once,
+                // rather than waited for (a client claiming a terabyte).
+                if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maximumFixBody {
+                    return problem(413, "a fix request's body is at most \(maximumFixBody) bytes, not \(length)")
+                }
+                let body = try await request.body.collect(upTo: maximumFixBody)
                 let answer = await fix(action, String(buffer: body))
                 return response(answer.json, contentType: "application/json", status: HTTPResponse.Status(code: answer.status))
             }
         }
         return router
     }
+
+    /// The most a fix request's body may hold (its JSON options).
+    static let maximumFixBody = 64 * 1024
 
     static func response(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: contentType, .cacheControl: "no-store"],

@@ -8,7 +8,7 @@ import TestSupport
 /// moments: the store must open, pass integrity_check, and have lost at
 /// most the sample in flight.
 @Suite(.serialized) struct RecordCrashTests {
-    static let binary = Fixtures.directory + "/../../.build/debug/memsleuth"
+    static let binary = BuiltBinary.path
     static var hasBinary: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
     static func sampleCount(_ path: String) throws -> Int {

@@ -27,3 +27,41 @@ public enum FaultyIO {
         return io
     }
 }
+
+extension FaultyIO {
+    /// Opening a path ending with `suffix` opens `replacement` instead
+    /// (/dev/zero: a file that never ends).
+    public static func replacing(_ suffix: String, with replacement: String) -> FileIO {
+        var io = FileIO.system
+        let realOpen = io.open
+        io.open = { (path: String) throws(Errno) -> FileDescriptor in
+            try realOpen(path.hasSuffix(suffix) ? replacement : path)
+        }
+        return io
+    }
+
+    /// Each read(2) of any file returns at most `chunk` bytes, and between
+    /// the first read and the next `appended` is added to the file's end:
+    /// a file that grows while it is read.
+    public static func growing(appending appended: [UInt8], chunk: Int) -> FileIO {
+        var io = FileIO.system
+        let realRead = io.read
+        let reads = ReadCounter()
+        io.read = { (fd: FileDescriptor, buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int in
+            let n = try realRead(fd, UnsafeMutableRawBufferPointer(rebasing: buffer.prefix(chunk)))
+            if n == 0 && reads.take() {
+                let count = min(appended.count, buffer.count)
+                appended.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: count) }
+                return count
+            }
+            return n
+        }
+        return io
+    }
+}
+
+/// True the first time only (the growth happens once).
+final class ReadCounter: @unchecked Sendable {
+    private var done = false
+    func take() -> Bool { defer { done = true }; return !done }
+}
