@@ -3,6 +3,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import Diagnosis
 import HistoryStore
 import KernelFiles
 import MemoryModel
@@ -43,6 +44,17 @@ extension HistoryTool {
         @Flag(name: .long, help: "No progress lines on stderr.")
         var quiet = false
 
+        @Option(name: .customLong("trace-on-growth"), help: ArgumentHelp(
+            "Root only: when a slab cache's growth is established (5 min of samples, at least 0.5 % of MemTotal per hour), "
+                + "trace who allocates it this long, as `trace slab` does, and store that for `doctor --db`. "
+                + "Samples wait meanwhile; each cache at most once an hour; the headline is logged on stderr (also with --quiet).",
+            valueName: "DURATION"))
+        var traceOnGrowth: DurationArgument?
+
+        // Tests only: growth counts as established over this span instead of 5 min.
+        @Option(name: .customLong("trace-min-span"), help: .private)
+        var traceMinimumSpan: DurationArgument?
+
         func validate() throws {
             guard CommandDuration.nanoseconds(interval) != nil else {
                 throw ValidationError("--interval wants a duration like 500ms, 10s, 5m, 2h or 14d, not \"\(interval)\"")
@@ -54,13 +66,16 @@ extension HistoryTool {
             if let count { guard count > 0 else { throw ValidationError("--count must be 1 or more") } }
             if let db { guard !db.isEmpty else { throw ValidationError("--db needs a path") } }
             guard !root.isEmpty else { throw ValidationError("--root needs a directory") }
+            if let traceOnGrowth { guard traceOnGrowth.seconds > 0 else { throw ValidationError("--trace-on-growth wants a duration above 0") } }
+            if traceMinimumSpan != nil, traceOnGrowth == nil { throw ValidationError("--trace-min-span needs --trace-on-growth") }
         }
 
         var request: RecordRequest {
             RecordRequest(
                 root: root, intervalNanoseconds: CommandDuration.nanoseconds(interval) ?? 10_000_000_000,
                 db: db, retentionNanoseconds: CommandDuration.nanoseconds(retention) ?? 14 * 86_400_000_000_000,
-                top: top, count: count, quiet: quiet)
+                top: top, count: count, quiet: quiet, traceOnGrowthSeconds: traceOnGrowth?.seconds,
+                traceMinimumSpanSeconds: traceMinimumSpan?.seconds)
         }
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
@@ -81,12 +96,17 @@ struct RecordRequest: Equatable {
     var top: Int
     var count: Int?
     var quiet: Bool
+    /// `--trace-on-growth`: trace a cache whose growth is established this long (root, live host).
+    var traceOnGrowthSeconds: Double? = nil
+    /// The span growth must cover to be established (`Trend.minimumSpanSeconds` unless a test says).
+    var traceMinimumSpanSeconds: Double? = nil
     /// Downsampling and retention run every this many samples (and at start).
     var maintenanceEvery = 60
     /// A progress line every this many samples.
     var progressEvery = 60
 
-    func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
+    /// `tracer` replaces the tracing session (tests); `isRoot` the effective uid's say.
+    func run(_ context: CommandContext, tracer: GrowthTracing.Tracer? = nil, isRoot: Bool = geteuid() == 0) throws(CommandFailure) -> Int32 {
         let procRoot = try GlobalRequest(root: root, json: false).procRoot(context.environment)
         let path: String
         if let db { path = db } else { path = try RecordRequest.defaultPath() }
@@ -95,6 +115,7 @@ struct RecordRequest: Equatable {
         do { store = try HistoryDatabase(path: path) } catch { throw CommandFailure(error.message) }
         let collector = SnapshotCollector(root: procRoot, includeProcesses: true, includeCgroups: true)
         var selection = ProcessSelection(top: top)
+        var tracing = growthTracing(context, tracer: tracer, isRoot: isRoot)
         var taken = 0
         let interval = Double(intervalNanoseconds) / 1e9
         while !context.shouldStop() {
@@ -114,11 +135,13 @@ struct RecordRequest: Equatable {
                 let sweeper = ProcessSweeper(root: procRoot, pageSize: snapshot.pageSizeBytes)
                 _ = sweeper.readDetails(&rows)
             }
+            let sampleID: Int64
             do {
-                try store.append(snapshot, processes: rows)
+                sampleID = try store.append(snapshot, processes: rows)
             } catch {
                 throw CommandFailure("cannot write to \(path): \(error)")
             }
+            tracing?.after(snapshot, sampleID: sampleID, store: store, log: context.err.write)
             taken += 1
             if !quiet, taken % progressEvery == 0 || taken == 1 {
                 context.err.write("memsleuth: record: \(taken) sample\(taken == 1 ? "" : "s") in \(path)\n")
@@ -130,6 +153,22 @@ struct RecordRequest: Equatable {
         }
         if !quiet { context.err.write("memsleuth: record: stopped after \(taken) sample\(taken == 1 ? "" : "s"); \(path) closed\n") }
         return 0
+    }
+
+    /// The tracing step, when asked and possible; otherwise one line on why
+    /// not, and recording goes on without it.
+    func growthTracing(_ context: CommandContext, tracer: GrowthTracing.Tracer?, isRoot: Bool) -> GrowthTracing? {
+        guard let seconds = traceOnGrowthSeconds else { return nil }
+        guard tracer != nil || root == "/" else {
+            context.err.write("memsleuth: record: --trace-on-growth ignored: tracing watches the live kernel, not --root \(root)\n")
+            return nil
+        }
+        guard isRoot else {
+            context.err.write("memsleuth: record: --trace-on-growth ignored: tracing slab allocations needs root (the kernel's tracing files are root's); recording goes on\n")
+            return nil
+        }
+        let watch = SlabGrowthWatch(minimumSpanSeconds: traceMinimumSpanSeconds ?? Trend.minimumSpanSeconds)
+        return GrowthTracing(seconds: seconds, watch: watch, tracer: tracer ?? GrowthTracing.live(shouldStop: context.shouldStop))
     }
 
     /// history.sqlite in the state directory (`StateDirectory`, shared
