@@ -43,13 +43,12 @@ struct TraceGrowthLiveTests {
     /// A rehearsal running in the background, keeping its dentries.
     final class Storm {
         let process: Foundation.Process
-        let output: Pipe
         let parent: String
+        var halted = false
         var stopped = false
 
-        init(process: Foundation.Process, output: Pipe, parent: String) {
+        init(process: Foundation.Process, parent: String) {
             self.process = process
-            self.output = output
             self.parent = parent
         }
 
@@ -63,11 +62,11 @@ struct TraceGrowthLiveTests {
             process.executableURL = URL(fileURLWithPath: BuiltBinary.path)
             process.arguments = ["reproduce", "dentry-leak", "--rate", "1/s", "--probes", String(TraceGrowthLiveTests.probes),
                                  "--duration", duration, "--keep", "--json", "--dir", parent]
-            let output = Pipe()
-            process.standardOutput = output
+            // Not a pipe: the probers inherit it, and would hold it open.
+            process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            return Storm(process: process, output: output, parent: parent)
+            return Storm(process: process, parent: parent)
         }
 
         /// Waits (at most `seconds`) until the host has `target` negative dentries.
@@ -80,16 +79,42 @@ struct TraceGrowthLiveTests {
             return false
         }
 
-        /// Stops the script (SIGTERM: the rehearsal's own way out), lets the
-        /// last probers finish, and removes the directory, freeing its dentries.
+        /// Ends the storm, keeping its dentries: the rehearsal is told to stop
+        /// (SIGTERM, its own way out), and the script and the probers still
+        /// running are ended (on a loaded host probers pile up and starve
+        /// everything else); each is found by its command line, which names
+        /// this storm's directory.
+        func halt() {
+            guard !halted else { return }
+            halted = true
+            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+            for _ in 0..<5 {
+                let probers = probers()
+                if probers.isEmpty { break }
+                for pid in probers { kill(pid, SIGKILL) }
+                usleep(200_000)
+            }
+            TraceLiveTests.finish(process)
+        }
+
+        /// `halt`, then removes the directory, which frees its negative dentries.
         func stop() {
             guard !stopped else { return }
             stopped = true
-            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-            _ = output.fileHandleForReading.readDataToEndOfFile()
-            TraceLiveTests.finish(process)
-            sleep(3)
+            halt()
             try? FileManager.default.removeItem(atPath: parent)
+        }
+
+        /// The pids whose command line names this storm's directory.
+        func probers() -> [pid_t] {
+            let mark = Array(directory.utf8)
+            let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }
+            return pids.filter { pid in
+                guard pid != getpid(), let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+                let bytes = [UInt8](cmdline)
+                guard bytes.count >= mark.count else { return false }
+                return (0...(bytes.count - mark.count)).contains { bytes[$0..<($0 + mark.count)].elementsEqual(mark) }
+            }
         }
     }
 
@@ -159,6 +184,7 @@ struct TraceGrowthLiveTests {
             if !record.isRunning { break }
             usleep(500_000)
         }
+        storm.halt()
         kill(record.processIdentifier, SIGTERM)
         record.waitUntilExit()
         try log.close()
