@@ -42,10 +42,17 @@ extension HistoryTool {
         }
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
-            let request = DoctorRequest(global: global.request, thresholds: thresholds.thresholds, traceSeconds: trace?.seconds)
+            var request = DoctorRequest(global: global.request, thresholds: thresholds.thresholds, traceSeconds: trace?.seconds)
             let source = DoctorHistory(db: history.db ?? "", since: history.since)
-            guard let at = history.at else { return try request.run(context, history: try source.snapshots()) }
+            guard let at = history.at else {
+                let snapshots = try source.snapshots()
+                let now = WallTime.now()
+                request.recorded = try source.recorded(judgedAt: now.seconds &* 1_000_000_000 &+ now.nanoseconds)
+                return try request.run(context, history: snapshots)
+            }
             let (stored, earlier) = try source.snapshots(at: at)
+            request.recorded = try source.recorded(
+                judgedAt: stored.time.seconds &* 1_000_000_000 &+ stored.time.nanoseconds, largestCache: DoctorHistory.largestCache(stored))
             let report = try DoctorRequest.diagnose(stored: stored, history: earlier, thresholds: thresholds.thresholds)
             return request.show(report, context)
         }
@@ -86,6 +93,36 @@ struct DoctorHistory {
         } catch {
             throw CommandFailure("cannot read the history store \(db): \(error)")
         }
+    }
+
+    /// A recorded attribution older than this before the judged moment is not shown.
+    static let attributionWindowNanoseconds: Int64 = 3_600_000_000_000
+
+    /// The newest attribution of each cache `record --trace-on-growth`
+    /// stored in the hour up to `judgedAt` (ns since the epoch).
+    func recorded(judgedAt: Int64, largestCache: String? = nil) throws(CommandFailure) -> RecordedAttributions {
+        let store = try open()
+        do {
+            let stored = try store.latestAttributions(from: judgedAt &- Self.attributionWindowNanoseconds, to: judgedAt)
+            return RecordedAttributions(stored.map {
+                RecordedAttributions.Attribution(
+                    cache: $0.cache,
+                    traced: WallTime(seconds: $0.tracedNanoseconds / 1_000_000_000, nanoseconds: $0.tracedNanoseconds % 1_000_000_000,
+                                     monotonic: 0),
+                    report: $0.report)
+            }, largestCache: largestCache)
+        } catch {
+            throw CommandFailure("cannot read the history store \(db): \(error)")
+        }
+    }
+
+    /// The largest slab cache of a stored sample (what a slab finding that
+    /// names no cache is about).
+    static func largestCache(_ snapshot: Snapshot) -> String? {
+        guard let caches = snapshot.slab?.slabinfo.caches else { return nil }
+        return caches.max {
+            SlabTable.cacheSize($0, pageSize: snapshot.pageSizeBytes) < SlabTable.cacheSize($1, pageSize: snapshot.pageSizeBytes)
+        }?.name
     }
 
     func open() throws(CommandFailure) -> HistoryDatabase {

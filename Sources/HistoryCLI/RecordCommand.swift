@@ -3,6 +3,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import Diagnosis
 import HistoryStore
 import KernelFiles
 import MemoryModel
@@ -43,6 +44,17 @@ extension HistoryTool {
         @Flag(name: .long, help: "No progress lines on stderr.")
         var quiet = false
 
+        @Option(name: .customLong("trace-on-growth"), help: ArgumentHelp(
+            "Root only: when a slab cache's growth is established (5 min of samples, at least 0.5 % of MemTotal per hour), "
+                + "trace who allocates it this long, as `trace slab` does, and store that for `doctor --db`. "
+                + "Samples wait meanwhile; each cache at most once an hour; the headline is logged on stderr (also with --quiet).",
+            valueName: "DURATION"))
+        var traceOnGrowth: DurationArgument?
+
+        // Tests only: growth counts as established over this span instead of 5 min.
+        @Option(name: .customLong("trace-min-span"), help: .private)
+        var traceMinimumSpan: DurationArgument?
+
         func validate() throws {
             guard CommandDuration.nanoseconds(interval) != nil else {
                 throw ValidationError("--interval wants a duration like 500ms, 10s, 5m, 2h or 14d, not \"\(interval)\"")
@@ -54,13 +66,16 @@ extension HistoryTool {
             if let count { guard count > 0 else { throw ValidationError("--count must be 1 or more") } }
             if let db { guard !db.isEmpty else { throw ValidationError("--db needs a path") } }
             guard !root.isEmpty else { throw ValidationError("--root needs a directory") }
+            if let traceOnGrowth { guard traceOnGrowth.seconds > 0 else { throw ValidationError("--trace-on-growth wants a duration above 0") } }
+            if traceMinimumSpan != nil, traceOnGrowth == nil { throw ValidationError("--trace-min-span needs --trace-on-growth") }
         }
 
         var request: RecordRequest {
             RecordRequest(
                 root: root, intervalNanoseconds: CommandDuration.nanoseconds(interval) ?? 10_000_000_000,
                 db: db, retentionNanoseconds: CommandDuration.nanoseconds(retention) ?? 14 * 86_400_000_000_000,
-                top: top, count: count, quiet: quiet)
+                top: top, count: count, quiet: quiet, traceOnGrowthSeconds: traceOnGrowth?.seconds,
+                traceMinimumSpanSeconds: traceMinimumSpan?.seconds)
         }
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
@@ -81,28 +96,36 @@ struct RecordRequest: Equatable {
     var top: Int
     var count: Int?
     var quiet: Bool
+    /// `--trace-on-growth`: trace a cache whose growth is established this long (root, live host).
+    var traceOnGrowthSeconds: Double? = nil
+    /// The span growth must cover to be established (`Trend.minimumSpanSeconds` unless a test says).
+    var traceMinimumSpanSeconds: Double? = nil
     /// Downsampling and retention run every this many samples (and at start).
     var maintenanceEvery = 60
     /// A progress line every this many samples.
     var progressEvery = 60
 
-    func run(_ context: CommandContext) throws(CommandFailure) -> Int32 {
+    /// `tracer` replaces the tracing session (tests); `isRoot` the effective uid's say.
+    func run(_ context: CommandContext, tracer: GrowthTracing.Tracer? = nil, isRoot: Bool = geteuid() == 0) throws(CommandFailure) -> Int32 {
         let procRoot = try GlobalRequest(root: root, json: false).procRoot(context.environment)
         let path: String
         if let db { path = db } else { path = try RecordRequest.defaultPath() }
         try RecordRequest.createDirectory(of: path)
         let store: HistoryDatabase
         do { store = try HistoryDatabase(path: path) } catch { throw CommandFailure(error.message) }
-        try record(into: store, path: path, root: procRoot, context)
+        try record(into: store, path: path, root: procRoot, context,
+                   tracing: growthTracing(context, tracer: tracer, isRoot: isRoot))
         return 0
     }
 
     /// The sampling loop: until stopped, or `count` samples taken (written
     /// or dropped). A write that fails for a reason that may pass (a full
     /// disk) drops the sample and goes on (`SampleWriter`); any other stops.
-    func record(into store: HistoryDatabase, path: String, root procRoot: ProcRoot, _ context: CommandContext) throws(CommandFailure) {
+    func record(into store: HistoryDatabase, path: String, root procRoot: ProcRoot, _ context: CommandContext,
+                tracing: GrowthTracing? = nil) throws(CommandFailure) {
         let collector = SnapshotCollector(root: procRoot, includeProcesses: true, includeCgroups: true)
         var selection = ProcessSelection(top: top)
+        var tracing = tracing
         var taken = 0
         var writer = SampleWriter(path: path)
         let interval = Double(intervalNanoseconds) / 1e9
@@ -121,7 +144,9 @@ struct RecordRequest: Equatable {
                 let sweeper = ProcessSweeper(root: procRoot, pageSize: snapshot.pageSizeBytes)
                 _ = sweeper.readDetails(&rows)
             }
-            try writer.append(snapshot, processes: rows, to: store, context.err)
+            if let sampleID = try writer.append(snapshot, processes: rows, to: store, context.err) {
+                tracing?.after(snapshot, sampleID: sampleID, store: store, log: context.err.write)
+            }
             taken += 1
             if !quiet, taken % progressEvery == 0 || taken == 1 {
                 context.err.write("memsleuth: record: \(taken - writer.dropped) sample\(taken - writer.dropped == 1 ? "" : "s") in \(path)\(writer.dropped > 0 ? ", \(writer.dropped) dropped" : "")\n")
@@ -135,6 +160,22 @@ struct RecordRequest: Equatable {
             let dropped = writer.dropped > 0 ? " (\(writer.dropped) dropped: the store could not be written)" : ""
             context.err.write("memsleuth: record: stopped after \(taken) sample\(taken == 1 ? "" : "s")\(dropped); \(path) closed\n")
         }
+    }
+
+    /// The tracing step, when asked and possible; otherwise one line on why
+    /// not, and recording goes on without it.
+    func growthTracing(_ context: CommandContext, tracer: GrowthTracing.Tracer?, isRoot: Bool) -> GrowthTracing? {
+        guard let seconds = traceOnGrowthSeconds else { return nil }
+        guard tracer != nil || root == "/" else {
+            context.err.write("memsleuth: record: --trace-on-growth ignored: tracing watches the live kernel, not --root \(root)\n")
+            return nil
+        }
+        guard isRoot else {
+            context.err.write("memsleuth: record: --trace-on-growth ignored: tracing slab allocations needs root (the kernel's tracing files are root's); recording goes on\n")
+            return nil
+        }
+        let watch = SlabGrowthWatch(minimumSpanSeconds: traceMinimumSpanSeconds ?? Trend.minimumSpanSeconds)
+        return GrowthTracing(seconds: seconds, watch: watch, tracer: tracer ?? GrowthTracing.live(shouldStop: context.shouldStop))
     }
 
     /// history.sqlite in the state directory (`StateDirectory`, shared
@@ -171,11 +212,14 @@ struct SampleWriter {
 
     init(path: String) { self.path = path }
 
+    /// The stored sample's id; nil when the sample was dropped.
+    @discardableResult
     mutating func append(
         _ snapshot: Snapshot, processes: [ProcessRow], to store: HistoryDatabase, _ err: OutputSink
-    ) throws(CommandFailure) {
+    ) throws(CommandFailure) -> Int64? {
+        let sampleID: Int64
         do {
-            try store.append(snapshot, processes: processes)
+            sampleID = try store.append(snapshot, processes: processes)
         } catch {
             guard HistoryDatabase.isTransient(error) else {
                 throw CommandFailure("cannot write to \(path): \(HistoryDatabase.message(error))")
@@ -186,12 +230,13 @@ struct SampleWriter {
             }
             dropped += 1
             droppedInRun += 1
-            return
+            return nil
         }
         if droppedInRun > 0 {
             err.write("memsleuth: record: writing to \(path) again; \(droppedInRun) sample\(droppedInRun == 1 ? "" : "s") dropped\n")
             droppedInRun = 0
         }
+        return sampleID
     }
 
     /// Downsampling and pruning: a failure is logged once until they succeed again.

@@ -51,7 +51,7 @@ extension HistoryDatabase {
                 db, sql: "SELECT min(id) FROM sample WHERE time_ns >= ?", arguments: [cutoff]) else {
                 // Nothing recent: everything goes.
                 let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM sample") ?? 0
-                for table in ["value", "rollup", "process_sample", "process", "sample"] {
+                for table in ["value", "rollup", "process_sample", "process", "attribution", "sample"] {
                     try db.execute(sql: "DELETE FROM \(table)")
                 }
                 return count
@@ -74,6 +74,7 @@ extension HistoryDatabase {
             }
             try db.execute(sql: "DELETE FROM process_sample WHERE sample_id < ?", arguments: [firstKept])
             try db.execute(sql: "DELETE FROM process WHERE id NOT IN (SELECT process_id FROM process_sample)")
+            try db.execute(sql: "DELETE FROM attribution WHERE sample_id < ?", arguments: [firstKept])
             try db.execute(sql: "DELETE FROM sample WHERE id < ?", arguments: [firstKept])
             return count
         }
@@ -176,6 +177,8 @@ extension HistoryDatabase {
             let span = group.reduce(Int64(0)) { $0 + $1.span }
             for id in dropped {
                 try db.execute(sql: "DELETE FROM process_sample WHERE sample_id = ?", arguments: [id])
+                // An attribution stays, on the sample that now stands for its bucket.
+                try db.execute(sql: "UPDATE attribution SET sample_id = ? WHERE sample_id = ?", arguments: [kept.id, id])
                 try db.execute(sql: "DELETE FROM sample WHERE id = ?", arguments: [id])
             }
             try db.execute(sql: "UPDATE sample SET span = ? WHERE id = ?", arguments: [span, kept.id])

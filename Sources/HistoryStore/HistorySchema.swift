@@ -19,13 +19,18 @@
 ///   sample replaced (only where the value moved inside the bucket).
 /// - `process` / `process_sample`: the processes that mattered at a sample,
 ///   identified by (pid, start time), with their status/smaps_rollup figures.
+/// - `attribution` (v2): who allocated a growing slab cache, traced by
+///   `record --trace-on-growth` right after the sample that showed the
+///   growth: the cache, the headline and the trace's JSON report (the
+///   document `trace slab --json` prints, top 10 groups).
 public enum HistorySchema {
     /// The schema version this build writes (`PRAGMA user_version`).
-    public static let version = 1
+    public static let version = 2
 
     /// Every migration in order; index + 1 is the version it brings a store to.
     public static let migrations: [(identifier: String, sql: String)] = [
         ("v1", v1),
+        ("v2", v2),
     ]
 
     static let v1 = """
@@ -86,5 +91,24 @@ public enum HistorySchema {
             PRIMARY KEY (sample_id, process_id)
         ) WITHOUT ROWID;
         PRAGMA user_version = 1;
+        """
+
+    /// v2: slab attributions recorded by `record --trace-on-growth`.
+    /// `sample_id`: the sample whose growth started the trace (moved to the
+    /// bucket's kept sample by downsampling, deleted with it by retention);
+    /// `traced_ns`: wall time the trace ended; `headline`: NULL when no
+    /// process kept objects during the trace; `report`: the JSON report.
+    static let v2 = """
+        CREATE TABLE attribution (
+            id INTEGER PRIMARY KEY,
+            sample_id INTEGER NOT NULL,
+            cache TEXT NOT NULL,
+            traced_ns INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            headline TEXT,
+            report TEXT NOT NULL
+        );
+        CREATE INDEX attribution_by_sample ON attribution(sample_id);
+        PRAGMA user_version = 2;
         """
 }

@@ -123,11 +123,16 @@ public struct DoctorRequest: Equatable, Sendable {
     public var thresholds = DoctorThresholds()
     /// `--trace`: attribute a growing slab cache by tracing this long (root).
     public var traceSeconds: Double?
+    /// With `--db`: attributions `record --trace-on-growth` stored, shown
+    /// beside the findings about their caches.
+    public var recorded: RecordedAttributions?
 
-    public init(global: GlobalRequest, thresholds: DoctorThresholds = DoctorThresholds(), traceSeconds: Double? = nil) {
+    public init(global: GlobalRequest, thresholds: DoctorThresholds = DoctorThresholds(), traceSeconds: Double? = nil,
+                recorded: RecordedAttributions? = nil) {
         self.global = global
         self.thresholds = thresholds
         self.traceSeconds = traceSeconds
+        self.recorded = recorded
     }
 
     /// The request as options again (for the sibling executable).
@@ -150,6 +155,10 @@ public struct DoctorRequest: Equatable, Sendable {
     /// Writes the report as text or JSON; the exit code by its verdict.
     public func show(_ report: DoctorReport, _ context: CommandContext) -> Int32 {
         var report = report
+        if let recorded {
+            let root = global.bundle == nil ? try? global.procRoot(context.environment) : nil
+            DoctorTrace.attach(recorded, to: &report, root: root)
+        }
         if let traceSeconds { DoctorTrace.attach(to: &report, seconds: traceSeconds, global: global, context: context) }
         if global.json {
             context.out.write(DoctorView.json(report).rendered() + "\n")

@@ -25,7 +25,7 @@ import TestSupport
         let tables = try store.writer.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
-        for table in ["host", "process", "process_sample", "rollup", "sample", "series_name", "value"] {
+        for table in ["attribution", "host", "process", "process_sample", "rollup", "sample", "series_name", "value"] {
             #expect(tables.contains(table))
         }
         #expect(HistorySchema.migrations.count == HistorySchema.version)

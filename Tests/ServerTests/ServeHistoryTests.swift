@@ -10,8 +10,8 @@ import TestSupport
 /// store (`--db`), with the recorded dentry storm (9 samples, 45 s apart).
 @Suite(.serialized) struct ServeHistoryTests {
     static let storm = Fixtures.directory + "/workloads/dentry-storm.tar.gz"
-    static let first = "2026-11-25T10:47:19.777Z"
-    static let last = "2026-11-25T10:53:19.779Z"
+    static let first = "2026-11-25T11:18:33.861Z"
+    static let last = "2026-11-25T11:24:34.013Z"
 
     /// The value of a string member `"key": "…"` in a JSON text.
     static func string(_ key: String, in json: String) -> String? {

@@ -13,9 +13,16 @@ import MemoryModel
 // doctor over a month of history (scripts/bench-history).
 //
 //   MakeHistoryStore PATH [DAYS]
+/// A line on stderr (plain write(2): the C `stderr` global is not
+/// concurrency-safe in Swift 6 mode).
+func say(_ text: String) {
+    var line = text + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    fputs("usage: MakeHistoryStore PATH [DAYS]\n", stderr)
+    say("usage: MakeHistoryStore PATH [DAYS]")
     exit(64)
 }
 let path = arguments[1]
@@ -32,7 +39,7 @@ let rowsB = b.processes.map { selection.pick($0) } ?? []
 
 let store: HistoryDatabase
 do { store = try HistoryDatabase(path: path) } catch {
-    fputs("MakeHistoryStore: \(error)\n", stderr)
+    say("MakeHistoryStore: \(error)")
     exit(1)
 }
 let end = WallTime.now().seconds
@@ -44,11 +51,11 @@ while t <= end {
     var snapshot = even ? a : b
     snapshot.time = WallTime(seconds: t, nanoseconds: 0, monotonic: Double(t - end + days * 86_400))
     do { _ = try store.append(snapshot, processes: even ? rowsA : rowsB) } catch {
-        fputs("MakeHistoryStore: append: \(error)\n", stderr)
+        say("MakeHistoryStore: append: \(error)")
         exit(1)
     }
     count += 1
-    if count % 2000 == 0 { fputs("MakeHistoryStore: \(count) samples\n", stderr) }
+    if count % 2000 == 0 { say("MakeHistoryStore: \(count) samples") }
     t += age > 7 * 86_400 ? 3600 : age > 86_400 ? 60 : 10
 }
 print("\(count) samples over \(days) days in \(path)")

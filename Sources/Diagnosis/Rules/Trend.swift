@@ -27,6 +27,13 @@ public struct Trend: Sendable, Equatable {
             guard let v = value(sample) else { continue }
             points.append(TrendPoint(seconds: Double(sample.time.seconds) + Double(sample.time.nanoseconds) / 1e9, value: v))
         }
+        self.init(points: points)
+    }
+
+    /// The same from points already taken out of the samples (seconds on
+    /// any clock, oldest first): what a caller keeping only a figure's
+    /// recent values has (`record --trace-on-growth`).
+    public init?(points: [TrendPoint]) {
         guard points.count >= 2, let start = points.first?.seconds, let end = points.last?.seconds, end > start,
               let slope = TheilSen(points) else { return nil }
         perHour = slope.perSecond * 3600
@@ -52,8 +59,11 @@ public struct Trend: Sendable, Equatable {
     /// Growth to act on: rising over at least `minimumSpanSeconds`, and
     /// significant when there are enough samples to say. Rules escalate on
     /// growth only when this holds.
-    public var isEstablished: Bool {
-        guard spanSeconds >= Trend.minimumSpanSeconds, perHour > 0 else { return false }
+    public var isEstablished: Bool { isEstablished(minimumSpanSeconds: Trend.minimumSpanSeconds) }
+
+    /// `isEstablished` over a shorter (or longer) span than the rules use.
+    public func isEstablished(minimumSpanSeconds: Double) -> Bool {
+        guard spanSeconds >= minimumSpanSeconds, perHour > 0 else { return false }
         return sampleCount < Trend.testableSampleCount || analysis.growth == .leakLike || analysis.growth == .growing
     }
 
