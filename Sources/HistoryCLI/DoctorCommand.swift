@@ -64,7 +64,7 @@ extension HistoryTool {
 struct DoctorHistory {
     var db: String
     var since: String?
-    static let limit = 400
+    static let limit = 150
 
     /// The samples up to now, for judging the live host (or --root).
     func snapshots() throws(CommandFailure) -> [Snapshot] {
