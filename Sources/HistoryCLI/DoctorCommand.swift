@@ -141,8 +141,8 @@ struct DoctorHistory {
             from = start
         }
         do {
-            return try store.samples(from: from, to: end, spreadOver: DoctorHistory.limit)
-                .compactMap { try store.snapshot(sampleID: $0.id) }
+            let ids = try store.samples(from: from, to: end, spreadOver: DoctorHistory.limit).map(\.id)
+            return try store.snapshots(sampleIDs: ids).compactMap { $0 }
         } catch {
             throw CommandFailure("cannot read the history store \(db): \(error)")
         }

@@ -40,7 +40,7 @@ enum HistorySource {
             return snapshots.filter { nanoseconds($0.time) >= from && nanoseconds($0.time) <= to }
         case .store(let store):
             do {
-                return try store.samples(from: from, to: to).compactMap { try store.snapshot(sampleID: $0.id) }
+                return try store.snapshots(sampleIDs: store.samples(from: from, to: to).map(\.id)).compactMap { $0 }
             } catch {
                 throw CommandFailure("cannot read the history store: \(error)")
             }

@@ -32,63 +32,81 @@ extension HistoryDatabase {
     /// Rebuilds the snapshot of one stored sample, for the views to derive
     /// their figures from as they do live.
     public func snapshot(sampleID: Int64) throws -> Snapshot? {
-        try writer.read { db -> Snapshot? in
-            guard let sample = try Row.fetchOne(db, sql: """
-                SELECT s.time_ns, s.monotonic_us, h.* FROM sample s JOIN host h ON h.id = s.host_id WHERE s.id = ?
-                """, arguments: [sampleID]) else { return nil }
-            let timeNs: Int64 = sample["time_ns"]
-            let monotonicUs: Int64 = sample["monotonic_us"]
-            let time = WallTime(
-                seconds: timeNs / 1_000_000_000, nanoseconds: timeNs % 1_000_000_000,
-                monotonic: Double(monotonicUs) / 1e6)
-            let host = StoredHost(
-                hostname: sample["hostname"], kernel: sample["kernel"], pageSize: sample["page_size"],
-                pageSizeSource: sample["page_size_source"], clockTicks: sample["clock_ticks"],
-                slabinfoVersion: sample["slabinfo_version"], slabinfoStatistics: (sample["slabinfo_statistics"] as Int64) != 0)
+        try snapshots(sampleIDs: [sampleID]).first ?? nil
+    }
 
-            // Each series' last row at or before the sample: one index seek per series.
-            let names = try Row.fetchAll(db, sql: "SELECT id, kind, name FROM series_name ORDER BY id")
+    /// Rebuilds several stored samples in one read: the series names are
+    /// read once for all of them (a host has ~2,000 series, most of them
+    /// slab caches' columns), then each sample costs one index seek per
+    /// series. nil for an id the store does not have.
+    public func snapshots(sampleIDs: [Int64]) throws -> [Snapshot?] {
+        try writer.read { db -> [Snapshot?] in
+            // Positional columns: GRDB's by-name lookup lowercases the name
+            // on every access, which showed in profiles of the doctor.
+            let names: [(id: Int64, kind: SeriesKind, name: String)] = try Row.fetchAll(
+                db, sql: "SELECT id, kind, name FROM series_name ORDER BY id"
+            ).compactMap { row in
+                guard let kind = SeriesKind(rawValue: row[1]) else { return nil }
+                return (row[0], kind, row[2])
+            }
             let last = try db.cachedStatement(sql: """
                 SELECT value FROM value WHERE series_id = ? AND sample_id <= ? ORDER BY sample_id DESC LIMIT 1
                 """)
-            var values: [(SeriesKey, Int64)] = []
-            var directoryNames: [Int64: String] = [:]
-            var links: [(String, Int64)] = []
-            for row in names {
-                guard let kind = SeriesKind(rawValue: row["kind"]) else { continue }
-                let id: Int64 = row["id"]
-                let name: String = row["name"]
-                guard let value = try Int64?.fetchOne(last, arguments: [id, sampleID]) ?? nil else { continue }
-                switch kind {
-                case .slabDirectory: directoryNames[id] = name
-                case .slabLink: links.append((name, value)); continue
-                default: break
-                }
-                values.append((SeriesKey(kind, name), value))
-            }
-            var linkTargets: [String: String] = [:]
-            for (link, target) in links { linkTargets[link] = directoryNames[target] }
-
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT p.pid, p.start_ticks, p.command, p.cmdline, p.user, p.uid, p.cgroup,
-                       f.virt, f.res, f.shr, f.pss, f.uss, f.swap
-                FROM process_sample f JOIN process p ON p.id = f.process_id WHERE f.sample_id = ?
-                ORDER BY f.res DESC, p.pid
-                """, arguments: [sampleID])
-            func u(_ value: Int64?) -> UInt64? { value.map { UInt64(bitPattern: $0) } }
-            let processes = rows.map { r in
-                ProcessRow(
-                    pid: Int32(clamping: r["pid"] as Int64), user: r["user"], uid: (r["uid"] as Int64?).map { UInt32(clamping: $0) },
-                    command: r["command"], cmdline: r["cmdline"], virt: u(r["virt"]), res: u(r["res"]), shr: u(r["shr"]),
-                    pss: u(r["pss"]), uss: u(r["uss"]), swap: u(r["swap"]), startTimeTicks: u(r["start_ticks"]),
-                    cgroup: r["cgroup"])
-            }
-            let hasSweep = values.contains { $0.0.kind == .processSweep }
-            return SnapshotDecoding(
-                time: time, host: host, values: values, linkTargets: linkTargets,
-                processes: hasSweep || !processes.isEmpty ? processes : nil
-            ).snapshot()
+            return try sampleIDs.map { sampleID in try Self.decode(db, sampleID: sampleID, names: names, last: last) }
         }
+    }
+
+    /// One sample, given the series names and the "last value at or before" statement.
+    private static func decode(_ db: Database, sampleID: Int64, names: [(id: Int64, kind: SeriesKind, name: String)],
+                               last: Statement) throws -> Snapshot? {
+        guard let sample = try Row.fetchOne(db, sql: """
+            SELECT s.time_ns, s.monotonic_us, h.* FROM sample s JOIN host h ON h.id = s.host_id WHERE s.id = ?
+            """, arguments: [sampleID]) else { return nil }
+        let timeNs: Int64 = sample["time_ns"]
+        let monotonicUs: Int64 = sample["monotonic_us"]
+        let time = WallTime(
+            seconds: timeNs / 1_000_000_000, nanoseconds: timeNs % 1_000_000_000,
+            monotonic: Double(monotonicUs) / 1e6)
+        let host = StoredHost(
+            hostname: sample["hostname"], kernel: sample["kernel"], pageSize: sample["page_size"],
+            pageSizeSource: sample["page_size_source"], clockTicks: sample["clock_ticks"],
+            slabinfoVersion: sample["slabinfo_version"], slabinfoStatistics: (sample["slabinfo_statistics"] as Int64) != 0)
+
+        // Each series' last row at or before the sample: one index seek per series.
+        var values: [(SeriesKey, Int64)] = []
+        values.reserveCapacity(names.count)
+        var directoryNames: [Int64: String] = [:]
+        var links: [(String, Int64)] = []
+        for (id, kind, name) in names {
+            guard let value = try Int64?.fetchOne(last, arguments: [id, sampleID]) ?? nil else { continue }
+            switch kind {
+            case .slabDirectory: directoryNames[id] = name
+            case .slabLink: links.append((name, value)); continue
+            default: break
+            }
+            values.append((SeriesKey(kind, name), value))
+        }
+        var linkTargets: [String: String] = [:]
+        for (link, target) in links { linkTargets[link] = directoryNames[target] }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT p.pid, p.start_ticks, p.command, p.cmdline, p.user, p.uid, p.cgroup,
+                   f.virt, f.res, f.shr, f.pss, f.uss, f.swap
+            FROM process_sample f JOIN process p ON p.id = f.process_id WHERE f.sample_id = ?
+            ORDER BY f.res DESC, p.pid
+            """, arguments: [sampleID])
+        func u(_ value: Int64?) -> UInt64? { value.map { UInt64(bitPattern: $0) } }
+        let processes = rows.map { r in
+            ProcessRow(
+                pid: Int32(clamping: r["pid"] as Int64), user: r["user"], uid: (r["uid"] as Int64?).map { UInt32(clamping: $0) },
+                command: r["command"], cmdline: r["cmdline"], virt: u(r["virt"]), res: u(r["res"]), shr: u(r["shr"]),
+                pss: u(r["pss"]), uss: u(r["uss"]), swap: u(r["swap"]), startTimeTicks: u(r["start_ticks"]),
+                cgroup: r["cgroup"])
+        }
+        let hasSweep = values.contains { $0.0.kind == .processSweep }
+        return SnapshotDecoding(
+            time: time, host: host, values: values, linkTargets: linkTargets,
+            processes: hasSweep || !processes.isEmpty ? processes : nil
+        ).snapshot()
     }
 }
 
