@@ -47,12 +47,12 @@ extension HistoryTool {
             guard let at = history.at else {
                 let snapshots = try source.snapshots()
                 let now = WallTime.now()
-                request.recorded = try source.recorded(judgedAt: now.seconds &* 1_000_000_000 &+ now.nanoseconds)
+                request.recorded = try source.recorded(judgedAt: now.nanosecondsSinceEpoch)
                 return try request.run(context, history: snapshots)
             }
             let (stored, earlier) = try source.snapshots(at: at)
             request.recorded = try source.recorded(
-                judgedAt: stored.time.seconds &* 1_000_000_000 &+ stored.time.nanoseconds, largestCache: DoctorHistory.largestCache(stored))
+                judgedAt: stored.time.nanosecondsSinceEpoch, largestCache: DoctorHistory.largestCache(stored))
             let report = try DoctorRequest.diagnose(stored: stored, history: earlier, thresholds: thresholds.thresholds)
             return request.show(report, context)
         }
@@ -70,7 +70,7 @@ struct DoctorHistory {
     func snapshots() throws(CommandFailure) -> [Snapshot] {
         let store = try open()
         let now = WallTime.now()
-        let nowNs = now.seconds &* 1_000_000_000 &+ now.nanoseconds
+        let nowNs = now.nanosecondsSinceEpoch
         return try snapshots(store, to: nowNs, sinceCountedFrom: nowNs)
     }
 
@@ -80,7 +80,7 @@ struct DoctorHistory {
         let store = try open()
         let now = WallTime.now()
         do {
-            guard let time = TimeArgument.nanoseconds(at, now: now.seconds &* 1_000_000_000 &+ now.nanoseconds) else {
+            guard let time = TimeArgument.nanoseconds(at, now: now.nanosecondsSinceEpoch) else {
                 throw CommandFailure("bad --at \"\(at)\"", exitCode: 64)
             }
             guard let sample = try store.samples(from: .min, to: time).last, let snapshot = try store.snapshot(sampleID: sample.id) else {

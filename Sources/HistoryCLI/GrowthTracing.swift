@@ -55,7 +55,7 @@ struct GrowthTracing {
         let ended = clock()
         do {
             try store.appendAttribution(
-                sampleID: sampleID, cache: growth.cache, tracedNanoseconds: ended.seconds &* 1_000_000_000 &+ ended.nanoseconds,
+                sampleID: sampleID, cache: growth.cache, tracedNanoseconds: ended.nanosecondsSinceEpoch,
                 durationMilliseconds: Int64((report.durationSeconds * 1000).rounded()), headline: headline,
                 report: TraceView.json(outcome, top: Self.storedGroups).rendered())
         } catch {

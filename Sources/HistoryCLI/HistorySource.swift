@@ -29,15 +29,15 @@ enum HistorySource {
     /// bundle's newest sample (it was captured then, maybe days ago), the
     /// clock for the store.
     func now() -> Int64 {
-        if case .bundle(let snapshots) = self, let newest = snapshots.last { return nanoseconds(newest.time) }
-        return nanoseconds(WallTime.now())
+        if case .bundle(let snapshots) = self, let newest = snapshots.last { return newest.time.nanosecondsSinceEpoch }
+        return WallTime.now().nanosecondsSinceEpoch
     }
 
     /// Every sample between two times (ns since the epoch), oldest first.
     func snapshots(from: Int64, to: Int64) throws(CommandFailure) -> [Snapshot] {
         switch self {
         case .bundle(let snapshots):
-            return snapshots.filter { nanoseconds($0.time) >= from && nanoseconds($0.time) <= to }
+            return snapshots.filter { $0.time.nanosecondsSinceEpoch >= from && $0.time.nanosecondsSinceEpoch <= to }
         case .store(let store):
             do {
                 return try store.snapshots(sampleIDs: store.samples(from: from, to: to).map(\.id)).compactMap { $0 }
@@ -51,11 +51,10 @@ enum HistorySource {
     func snapshot(at time: Int64) throws(CommandFailure) -> Snapshot? {
         switch self {
         case .bundle(let snapshots):
-            return snapshots.last { nanoseconds($0.time) <= time }
+            return snapshots.last { $0.time.nanosecondsSinceEpoch <= time }
         case .store(let store):
             do { return try store.snapshot(at: time) } catch { throw CommandFailure("cannot read the history store: \(error)") }
         }
     }
 
-    func nanoseconds(_ time: WallTime) -> Int64 { time.seconds &* 1_000_000_000 &+ time.nanoseconds }
 }

@@ -132,7 +132,7 @@ struct RecordRequest: Equatable {
         while !context.shouldStop() {
             let started = WallTime.now()
             if taken % maintenanceEvery == 0 {
-                let now = started.seconds &* 1_000_000_000 &+ started.nanoseconds
+                let now = started.nanosecondsSinceEpoch
                 writer.maintain(context.err) { () throws -> Void in
                     try store.downsample(now: now)
                     try store.prune(before: now &- retentionNanoseconds)

@@ -18,7 +18,7 @@ extension HistoryDatabase {
             pendingHost = hostID
             try db.execute(
                 sql: "INSERT INTO sample (time_ns, monotonic_us, host_id) VALUES (?, ?, ?)",
-                arguments: [snapshot.time.seconds &* 1_000_000_000 &+ snapshot.time.nanoseconds,
+                arguments: [snapshot.time.nanosecondsSinceEpoch,
                             Int64(snapshot.time.monotonic * 1e6), hostID])
             let sampleID = db.lastInsertedRowID
             let insert = try db.cachedStatement(sql: "INSERT INTO value (series_id, sample_id, value) VALUES (?, ?, ?)")

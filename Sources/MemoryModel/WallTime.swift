@@ -30,6 +30,10 @@ public struct WallTime: Sendable, Equatable, Comparable {
         (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
     }
 
+    /// Nanoseconds since the epoch: the store's `time_ns` and every time
+    /// comparison in history (wrapping, as SQLite's integers would not).
+    public var nanosecondsSinceEpoch: Int64 { seconds &* 1_000_000_000 &+ nanoseconds }
+
     /// RFC 3339 in UTC with milliseconds: `2026-11-25T08:17:56.123Z`.
     public var rfc3339: String {
         let p = utcFields

@@ -159,7 +159,7 @@ final class StoreHistory: @unchecked Sendable {
 
     func recent(limit: Int, logger: Logger) -> [Snapshot] {
         let now = WallTime.now()
-        let nowNanoseconds = now.seconds &* 1_000_000_000 &+ now.nanoseconds
+        let nowNanoseconds = now.nanosecondsSinceEpoch
         do {
             let samples = try database.samples(from: nowNanoseconds &- Int64(windowSeconds * 1e9), to: nowNanoseconds)
             var kept: [Int64: Snapshot] = [:]
