@@ -184,7 +184,7 @@ struct RecordRequest: Equatable {
         guard let directory = StateDirectory.current() else {
             throw CommandFailure("neither XDG_STATE_HOME nor HOME is set: give the store with --db PATH", exitCode: 64)
         }
-        return directory + "/history.sqlite"
+        return StateDirectory.historyStore(in: directory)
     }
 
     /// mkdir -p of the store's directory.

@@ -18,6 +18,10 @@ public enum StateDirectory {
         return home + "/.local/state/memsleuth"
     }
 
+    /// The recorder's store in `directory`: what `record` writes without
+    /// --db and what the doctor looks for.
+    public static func historyStore(in directory: String) -> String { directory + "/history.sqlite" }
+
     /// The directory for this process.
     public static func current() -> String? {
         path(euid: geteuid()) { name in getenv(name).map { String(cString: $0) } }

@@ -80,7 +80,7 @@ public struct DoctorHistoryOptions: ParsableArguments {
     /// The recorder's store (`memsleuth record` without --db), when it exists.
     static func defaultStore() -> String? {
         guard let directory = StateDirectory.current() else { return nil }
-        let path = directory + "/history.sqlite"
+        let path = StateDirectory.historyStore(in: directory)
         return access(path, R_OK) == 0 ? path : nil
     }
 
