@@ -43,7 +43,7 @@ extension HistoryTool {
 
         func execute(_ context: CommandContext) throws(CommandFailure) -> Int32 {
             var request = DoctorRequest(global: global.request, thresholds: thresholds.thresholds, traceSeconds: trace?.seconds)
-            let source = DoctorHistory(db: history.db ?? "", since: history.since)
+            let source = try DoctorHistory(db: history.db ?? "", since: history.since)
             guard let at = history.at else {
                 let snapshots = try source.snapshots()
                 let now = WallTime.now()
@@ -62,22 +62,28 @@ extension HistoryTool {
 /// The store's samples a doctor judges growth over: at most `limit`,
 /// spread evenly over the window (see `HistoryDatabase.samples(from:to:spreadOver:)`).
 struct DoctorHistory {
-    var db: String
-    var since: String?
+    let db: String
+    let since: String?
+    /// Opened once: samples and attributions come from the same open store.
+    let store: HistoryDatabase
     static let limit = 150
+
+    init(db: String, since: String?) throws(CommandFailure) {
+        self.db = db
+        self.since = since
+        store = try Self.open(db)
+    }
 
     /// The samples up to now, for judging the live host (or --root).
     func snapshots() throws(CommandFailure) -> [Snapshot] {
-        let store = try open()
         let now = WallTime.now()
         let nowNs = now.nanosecondsSinceEpoch
-        return try snapshots(store, to: nowNs, sinceCountedFrom: nowNs)
+        return try snapshots(to: nowNs, sinceCountedFrom: nowNs)
     }
 
     /// The stored sample at or before `at`, and the samples before it.
     /// Relative times count back from the clock, as `history --at` does.
     func snapshots(at: String) throws(CommandFailure) -> (Snapshot, [Snapshot]) {
-        let store = try open()
         let now = WallTime.now()
         do {
             guard let time = TimeArgument.nanoseconds(at, now: now.nanosecondsSinceEpoch) else {
@@ -86,7 +92,7 @@ struct DoctorHistory {
             guard let sample = try store.samples(from: .min, to: time).last, let snapshot = try store.snapshot(sampleID: sample.id) else {
                 throw CommandFailure("no sample at or before \(at) in \(db)")
             }
-            let earlier = try snapshots(store, to: sample.timeNanoseconds - 1, sinceCountedFrom: sample.timeNanoseconds)
+            let earlier = try snapshots(to: sample.timeNanoseconds - 1, sinceCountedFrom: sample.timeNanoseconds)
             return (snapshot, earlier)
         } catch let failure as CommandFailure {
             throw failure
@@ -101,7 +107,6 @@ struct DoctorHistory {
     /// The newest attribution of each cache `record --trace-on-growth`
     /// stored in the hour up to `judgedAt` (ns since the epoch).
     func recorded(judgedAt: Int64, largestCache: String? = nil) throws(CommandFailure) -> RecordedAttributions {
-        let store = try open()
         do {
             let stored = try store.latestAttributions(from: judgedAt &- Self.attributionWindowNanoseconds, to: judgedAt)
             return RecordedAttributions(stored.map {
@@ -125,14 +130,14 @@ struct DoctorHistory {
         }?.name
     }
 
-    func open() throws(CommandFailure) -> HistoryDatabase {
+    private static func open(_ db: String) throws(CommandFailure) -> HistoryDatabase {
         guard access(db, F_OK) == 0 else {
             throw CommandFailure("no history store at \(db) (run `memsleuth record --db \(db)` first, or leave out --db)")
         }
         do { return try HistoryDatabase(path: db) } catch { throw CommandFailure(error.message) }
     }
 
-    func snapshots(_ store: HistoryDatabase, to end: Int64, sinceCountedFrom reference: Int64) throws(CommandFailure) -> [Snapshot] {
+    private func snapshots(to end: Int64, sinceCountedFrom reference: Int64) throws(CommandFailure) -> [Snapshot] {
         var from = Int64.min
         if let since {
             guard let start = TimeArgument.nanoseconds(since, now: reference) else {

@@ -10,10 +10,11 @@ extension HistoryDatabase {
     public func append(_ snapshot: Snapshot, processes: [ProcessRow] = []) throws -> Int64 {
         let encoding = SnapshotEncoding(snapshot)
         let host = StoredHost(snapshot)
-        var pending = lastValues
+        var pending: [Int64: Int64?] = [:]
         var pendingNames: [(SeriesKey, Int64)] = []
         var pendingHost: Int64?
         let sampleID: Int64 = try writer.write { db in
+            pending = try lastValues ?? storedLastValues(db)
             let hostID = try hostID(host, db)
             pendingHost = hostID
             try db.execute(

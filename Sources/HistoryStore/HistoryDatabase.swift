@@ -15,8 +15,9 @@ public final class HistoryDatabase {
     /// Interned series: key → id, and back.
     var seriesIDs: [SeriesKey: Int64] = [:]
     var seriesKeys: [Int64: SeriesKey] = [:]
-    /// The value of each series' last row (nil: a NULL row, vanished).
-    var lastValues: [Int64: Int64?] = [:]
+    /// The value of each series' last row (nil: a NULL row, vanished);
+    /// nil until the first append needs it, since readers never do.
+    var lastValues: [Int64: Int64?]?
     var hostIDs: [StoredHost: Int64] = [:]
 
     /// Opens (creating it if needed) the store at `path` in WAL mode.
@@ -64,8 +65,9 @@ public final class HistoryDatabase {
         try writer.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
     }
 
-    /// Reloads the interned names and each series' last value (after
-    /// maintenance deleted rows, or on open).
+    /// Reloads the interned names (after maintenance deleted rows, or on
+    /// open) and forgets each series' last value, which the next append
+    /// reloads (`storedLastValues`).
     func loadCaches() throws {
         try writer.read { db in
             seriesIDs = [:]
@@ -77,15 +79,23 @@ public final class HistoryDatabase {
                 seriesIDs[key] = id
                 seriesKeys[id] = key
             }
-            lastValues = [:]
-            // SQLite returns the bare column of the row holding max().
-            for row in try Row.fetchAll(db, sql: "SELECT series_id, value, max(sample_id) FROM value GROUP BY series_id") {
-                let id: Int64 = row["series_id"]
-                let value: Int64? = row["value"]
-                lastValues[id] = value
-            }
+            lastValues = nil
             hostIDs = [:]
         }
+    }
+
+    /// Each series' last stored value: one index seek per series. (A
+    /// `GROUP BY series_id` with max(sample_id) scanned the whole value
+    /// table: 0.5 s on every open of a month-old store, readers included.)
+    func storedLastValues(_ db: Database) throws -> [Int64: Int64?] {
+        var values: [Int64: Int64?] = [:]
+        values.reserveCapacity(seriesKeys.count)
+        let last = try db.cachedStatement(sql: "SELECT value FROM value WHERE series_id = ? ORDER BY sample_id DESC LIMIT 1")
+        for id in seriesKeys.keys {
+            guard let row = try Row.fetchOne(last, arguments: [id]) else { continue }
+            values[id] = row[0] as Int64?
+        }
+        return values
     }
 
     /// Whether a failed write may succeed later without anyone acting on
