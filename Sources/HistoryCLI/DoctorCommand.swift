@@ -147,7 +147,7 @@ struct DoctorHistory {
         }
         do {
             let ids = try store.samples(from: from, to: end, spreadOver: DoctorHistory.limit).map(\.id)
-            return try store.snapshots(sampleIDs: ids).compactMap { $0 }
+            return try store.snapshots(sampleIDs: ids, series: .trends).compactMap { $0 }
         } catch {
             throw CommandFailure("cannot read the history store \(db): \(error)")
         }

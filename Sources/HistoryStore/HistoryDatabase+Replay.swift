@@ -36,28 +36,35 @@ extension HistoryDatabase {
     }
 
     /// Rebuilds several stored samples in one read: the series names are
-    /// read once for all of them (a host has ~2,000 series, most of them
-    /// slab caches' columns), then each sample costs one index seek per
-    /// series. nil for an id the store does not have.
-    public func snapshots(sampleIDs: [Int64]) throws -> [Snapshot?] {
+    /// read once for all of them (a host has ~3,000 series, most of them
+    /// slab caches' columns), then each sample is one statement that seeks
+    /// each series' last row at or before it. `series: .trends` rebuilds
+    /// only what growth and forecasts read (see `SeriesSelection`). nil for
+    /// an id the store does not have.
+    public func snapshots(sampleIDs: [Int64], series: SeriesSelection = .all) throws -> [Snapshot?] {
         try writer.read { db -> [Snapshot?] in
             // Positional columns: GRDB's by-name lookup lowercases the name
             // on every access, which showed in profiles of the doctor.
-            let names: [(id: Int64, kind: SeriesKind, name: String)] = try Row.fetchAll(
-                db, sql: "SELECT id, kind, name FROM series_name ORDER BY id"
-            ).compactMap { row in
-                guard let kind = SeriesKind(rawValue: row[1]) else { return nil }
-                return (row[0], kind, row[2])
+            var names: [Int64: (kind: SeriesKind, name: String)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, kind, name FROM series_name") {
+                guard let kind = SeriesKind(rawValue: row[1]), series.includes(kind) else { continue }
+                names[row[0]] = (kind, row[2])
             }
+            // One statement per sample rather than one per series and sample:
+            // the seeks are the same, the per-call overhead is paid once.
+            let kinds = SeriesKind.allCases.filter(series.includes).map { String($0.rawValue) }.joined(separator: ",")
             let last = try db.cachedStatement(sql: """
-                SELECT value FROM value WHERE series_id = ? AND sample_id <= ? ORDER BY sample_id DESC LIMIT 1
+                SELECT n.id, (SELECT v.value FROM value v WHERE v.series_id = n.id AND v.sample_id <= ?
+                              ORDER BY v.sample_id DESC LIMIT 1)
+                FROM series_name n WHERE n.kind IN (\(kinds)) ORDER BY n.id
                 """)
             return try sampleIDs.map { sampleID in try Self.decode(db, sampleID: sampleID, names: names, last: last) }
         }
     }
 
-    /// One sample, given the series names and the "last value at or before" statement.
-    private static func decode(_ db: Database, sampleID: Int64, names: [(id: Int64, kind: SeriesKind, name: String)],
+    /// One sample, given the series names and the "each series' last value
+    /// at or before" statement.
+    private static func decode(_ db: Database, sampleID: Int64, names: [Int64: (kind: SeriesKind, name: String)],
                                last: Statement) throws -> Snapshot? {
         guard let sample = try Row.fetchOne(db, sql: """
             SELECT s.time_ns, s.monotonic_us, h.* FROM sample s JOIN host h ON h.id = s.host_id WHERE s.id = ?
@@ -77,8 +84,11 @@ extension HistoryDatabase {
         values.reserveCapacity(names.count)
         var directoryNames: [Int64: String] = [:]
         var links: [(String, Int64)] = []
-        for (id, kind, name) in names {
-            guard let value = try Int64?.fetchOne(last, arguments: [id, sampleID]) ?? nil else { continue }
+        let cursor = try Row.fetchCursor(last, arguments: [sampleID])
+        while let row = try cursor.next() {
+            // NULL: no row yet, or a NULL row (the series vanished).
+            guard let value = row[1] as Int64?, let (kind, name) = names[row[0]] else { continue }
+            let id: Int64 = row[0]
             switch kind {
             case .slabDirectory: directoryNames[id] = name
             case .slabLink: links.append((name, value)); continue
