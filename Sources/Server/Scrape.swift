@@ -29,6 +29,7 @@ public struct ScrapeResult: Sendable {
         var input = MetricsInput(snapshot: snapshot, report: report, history: history, timings: timings, scrapeSeconds: seconds,
                                  thresholds: configuration.thresholds, options: configuration.metrics)
         input.ages = ages
+        input.slabGrowth = analysis?.slabGrowth
         return input
     }
 }
@@ -48,6 +49,9 @@ struct KeptProcesses: Sendable {
 struct KeptAnalysis: Sendable {
     var report: DoctorReport
     var cgroups: CgroupTree?
+    /// The slab caches' slopes over the history (Theil–Sen per cache: the
+    /// exposition's costliest part once the history is full).
+    var slabGrowth: SlabGrowth
     var time: Double
 }
 
@@ -92,7 +96,8 @@ enum Scrape {
             input.tmpfs = tmpfs.mounts
             input.unavailable = tmpfs.unavailable
             report = timings.time("doctor") { Doctor.diagnose(input, knowledgeBase: knowledgeBase, thresholds: thresholds) }
-            analysis = KeptAnalysis(report: report, cgroups: snapshot.cgroups, time: start)
+            let slabGrowth = SlabGrowth.of(history: history, snapshot: snapshot)
+            analysis = KeptAnalysis(report: report, cgroups: snapshot.cgroups, slabGrowth: slabGrowth, time: start)
         }
         let end = SourceTimings.monotonic()
         var ages: [(source: String, seconds: Double)] = []
