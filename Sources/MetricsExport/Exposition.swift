@@ -71,6 +71,8 @@ public enum Exposition {
     /// HELP text: backslash and line feed escaped; OpenMetrics also escapes
     /// the double quote.
     static func escapeHelp(_ text: String, format: Format) -> String {
+        // Most HELP texts need nothing escaped: no per-character copy then.
+        guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x0A || ($0 == 0x22 && format == .openMetrics) }) else { return text }
         var out = ""
         for character in text {
             switch character {

@@ -16,6 +16,9 @@ public struct MetricsInput: Sendable {
     /// Seconds since each source read less often than every scrape was
     /// read (a live server: processes, slab_attributes); empty otherwise.
     public var ages: [(source: String, seconds: Double)] = []
+    /// The slab caches' growth computed earlier (`SlabGrowth.of`); nil
+    /// computes it from `history` here.
+    public var slabGrowth: SlabGrowth?
 
     public init(snapshot: Snapshot, report: DoctorReport, history: [Snapshot] = [], timings: SourceTimings = SourceTimings(),
                 scrapeSeconds: Double? = nil, thresholds: DoctorThresholds = DoctorThresholds(),

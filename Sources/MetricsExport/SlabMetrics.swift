@@ -44,13 +44,41 @@ enum SlabMetrics {
                                 activeObjects: cache.activeObjs, totalObjects: cache.numObjs))
         }
         caches.sort { ($0.bytes, $1.name) > ($1.bytes, $0.name) }
-        if !input.history.isEmpty { addGrowth(&caches, history: input.history, now: snapshot.time.epochSeconds) }
+        if let growth = input.slabGrowth {
+            for index in caches.indices {
+                guard let trend = growth.caches[caches[index].name] else { continue }
+                caches[index].growthPerSecond = trend.perSecond
+                caches[index].growing = trend.growing
+            }
+        } else if !input.history.isEmpty {
+            addGrowth(&caches, history: input.history, now: snapshot.time.epochSeconds)
+        }
         let top = input.options.slabTop
         var chosen = Array(caches.prefix(top))
         let extras = caches.dropFirst(top).filter(\.growing)
             .sorted { ($0.growthPerSecond ?? 0) > ($1.growthPerSecond ?? 0) }
         chosen += extras.prefix(top)
         return chosen
+    }
+
+    /// Every cache's slope over `history` + `snapshot` (Theil–Sen and
+    /// Mann–Kendall per cache: quadratic in the samples, × ~400 caches), to
+    /// compute once and pass as `MetricsInput.slabGrowth` to scrapes that
+    /// follow (a live server does so every --doctor-interval).
+    static func growth(history: [Snapshot], snapshot: Snapshot) -> SlabGrowth {
+        guard let slab = snapshot.slab, !history.isEmpty else { return SlabGrowth(caches: [:]) }
+        var seen = Set<String>()
+        var caches: [Cache] = []
+        for cache in slab.slabinfo.caches where seen.insert(cache.name).inserted {
+            caches.append(Cache(name: cache.name, bytes: SlabTable.cacheSize(cache, pageSize: snapshot.pageSizeBytes),
+                                activeObjects: cache.activeObjs, totalObjects: cache.numObjs))
+        }
+        addGrowth(&caches, history: history, now: snapshot.time.epochSeconds)
+        var result: [String: SlabGrowth.Trend] = [:]
+        for cache in caches {
+            if let slope = cache.growthPerSecond { result[cache.name] = SlabGrowth.Trend(perSecond: slope, growing: cache.growing) }
+        }
+        return SlabGrowth(caches: result)
     }
 
     /// Slopes for every cache over history + now (the caller bounds the
@@ -75,5 +103,24 @@ enum SlabMetrics {
             caches[index].growthPerSecond = slope.perSecond
             caches[index].growing = trend.growth == .growing || trend.growth == .leakLike
         }
+    }
+}
+
+/// Each slab cache's growth over a history, computed once (`SlabGrowth.of`)
+/// and reused by the scrapes that follow instead of per scrape.
+public struct SlabGrowth: Sendable, Equatable {
+    public struct Trend: Sendable, Equatable {
+        /// Theil–Sen slope, bytes per second.
+        public var perSecond: Double
+        /// Mann–Kendall significant, growing or leak-like.
+        public var growing: Bool
+    }
+
+    /// By cache name; a cache absent has no growth figure.
+    public var caches: [String: Trend]
+
+    /// The slopes over `history` + `snapshot` (empty without history).
+    public static func of(history: [Snapshot], snapshot: Snapshot) -> SlabGrowth {
+        SlabMetrics.growth(history: history, snapshot: snapshot)
     }
 }

@@ -48,7 +48,7 @@ enum SourceMetrics {
         var families = [up, duration, scrape]
         if !input.ages.isEmpty {
             var age = MetricFamily("memsleuth_source_age_seconds", .gauge,
-                                   help: "How old the data of a source read less often than every scrape is: processes (the top-N PSS sweep, every --process-interval seconds) and slab_attributes (/sys/kernel/slab aliases and reclaim_account, every --slab-attributes-interval seconds or when a new cache appears) and pagetypeinfo (every --pagetypeinfo-interval seconds). When a scrape reuses the data, that source has no memsleuth_source_duration_seconds sample.")
+                                   help: "How old the data of a source read less often than every scrape is: processes (the top-N PSS sweep, every --process-interval seconds) and slab_attributes (/sys/kernel/slab aliases and reclaim_account, every --slab-attributes-interval seconds or when a new cache appears) and pagetypeinfo (every --pagetypeinfo-interval seconds) and doctor and cgroups (the findings, verdict and forecast, and the memory cgroup walk they read, every --doctor-interval seconds). When a scrape reuses the data, that source has no memsleuth_source_duration_seconds sample.")
             for entry in input.ages { age.add(entry.seconds, ("source", entry.source)) }
             families.append(age)
         }

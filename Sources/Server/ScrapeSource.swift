@@ -31,6 +31,8 @@ public actor ScrapeSource {
     private var keptProcesses: KeptProcesses?
     /// Live mode: the last /proc/pagetypeinfo, reused within --pagetypeinfo-interval.
     private var keptPagetypeinfo: (reading: Pagetypeinfo, time: Double)?
+    /// Live mode: the last doctor report and cgroup walk, reused within --doctor-interval.
+    private var keptAnalysis: KeptAnalysis?
     /// Live mode: /sys/kernel/slab facts, read every --slab-attributes-interval.
     private let slabAttributes: SlabAttributeCache?
 
@@ -59,9 +61,13 @@ public actor ScrapeSource {
             let pagetypeinfo = keptPagetypeinfo.flatMap { kept in
                 SourceTimings.monotonic() - kept.time < configuration.pagetypeinfoInterval ? kept : nil
             }
+            let analysis = keptAnalysis.flatMap { kept in
+                SourceTimings.monotonic() - kept.time < configuration.doctorInterval ? kept : nil
+            }
             task = Task.detached {
                 Scrape.collect(root: root, history: history, thresholds: thresholds, knowledgeBase: knowledgeBase,
-                               keptProcesses: kept, slabAttributes: slabAttributes, keptPagetypeinfo: pagetypeinfo)
+                               keptProcesses: kept, slabAttributes: slabAttributes, keptPagetypeinfo: pagetypeinfo,
+                               keptAnalysis: analysis)
             }
         case .bundle(let replay):
             let index = replay.index(now: SourceTimings.monotonic())
@@ -108,6 +114,7 @@ public actor ScrapeSource {
         latest = result
         keptProcesses = result.processes
         keptPagetypeinfo = result.pagetypeinfo
+        keptAnalysis = result.analysis
         guard store == nil else { return }
         if let last = ring.last, result.snapshot.time.epochSeconds - last.time.epochSeconds < configuration.ringInterval {
             return

@@ -42,6 +42,11 @@ public struct ServeConfiguration: Sendable {
     /// kernel walks every pageblock under the zone lock to print it. 0 reads
     /// it on every scrape. /proc/buddyinfo is read on every scrape.
     public var pagetypeinfoInterval = 60.0
+    /// The doctor (findings, verdict, forecast) and the memory cgroup walk
+    /// it reads run at most this often; scrapes in between export the kept
+    /// report and cgroups with fresh figures around them. 0 runs both on
+    /// every scrape.
+    public var doctorInterval = 30.0
 
     public init() {}
 }

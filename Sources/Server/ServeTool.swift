@@ -59,6 +59,10 @@ extension ServeTool {
             "Read /proc/pagetypeinfo (migrate types, /api/v1/snapshot only) at most every SECONDS (0: every scrape).",
             valueName: "SECONDS"))
         var pagetypeinfoInterval: Double = 60
+        @Option(name: .customLong("doctor-interval"), help: ArgumentHelp(
+            "Run the doctor (findings, verdict, forecast) and the cgroup walk at most every SECONDS; scrapes in between export the kept report (0: every scrape).",
+            valueName: "SECONDS"))
+        var doctorInterval: Double = 30
         @Option(help: ArgumentHelp("WARNING at this percentage of MemTotal used.", valueName: "PERCENT"))
         var warn: Double = 80
         @Option(help: ArgumentHelp("CRITICAL at this percentage of MemTotal used.", valueName: "PERCENT"))
@@ -75,8 +79,8 @@ extension ServeTool {
             if replay && bundle == nil { throw ValidationError("--replay needs --bundle FILE") }
             guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number") }
             guard processInterval >= 0, processInterval.isFinite, slabAttributesInterval >= 0, slabAttributesInterval.isFinite,
-                  pagetypeinfoInterval >= 0, pagetypeinfoInterval.isFinite else {
-                throw ValidationError("--process-interval, --slab-attributes-interval and --pagetypeinfo-interval want seconds, 0 or more")
+                  pagetypeinfoInterval >= 0, pagetypeinfoInterval.isFinite, doctorInterval >= 0, doctorInterval.isFinite else {
+                throw ValidationError("--process-interval, --slab-attributes-interval, --pagetypeinfo-interval and --doctor-interval want seconds, 0 or more")
             }
             guard slabTop >= 0, processTop >= 0 else { throw ValidationError("--slab-top and --process-top must not be negative") }
             guard warn > 0, crit <= 100, warn <= crit else { throw ValidationError("--warn and --crit: 0 < warn <= crit <= 100") }
@@ -134,6 +138,7 @@ extension ServeTool {
             configuration.processInterval = processInterval
             configuration.slabAttributesInterval = slabAttributesInterval
             configuration.pagetypeinfoInterval = pagetypeinfoInterval
+            configuration.doctorInterval = doctorInterval
             configuration.allowFix = allowFix
             if let tokenFile { configuration.token = try TokenFile.read(tokenFile) }
             return configuration

@@ -89,6 +89,11 @@ import TestSupport
         let text = MemsleuthMetrics.render(MetricsInput(snapshot: input.snapshot, report: report, history: input.history))
         #expect(text.contains("memsleuth_slab_cache_growth_bytes_per_second{cache=\"dentry\"}"))
         try Self.compare(text, golden: "workload-dentry-storm.prom")
+        // The growth computed once beforehand (serve, every --doctor-interval) exports the same.
+        var precomputed = MetricsInput(snapshot: input.snapshot, report: report, history: input.history)
+        precomputed.slabGrowth = SlabGrowth.of(history: input.history, snapshot: input.snapshot)
+        #expect(precomputed.slabGrowth?.caches["dentry"]?.growing == true)
+        #expect(MemsleuthMetrics.render(precomputed) == text)
         let lint = try Self.promtool(text)
         #expect(lint.exitCode == 0, "promtool: \(lint.stdout)\(lint.stderr)")
     }
