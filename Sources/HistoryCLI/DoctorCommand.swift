@@ -137,8 +137,13 @@ struct DoctorHistory {
         do { return try HistoryDatabase(path: db) } catch { throw CommandFailure(error.message) }
     }
 
+    /// Without --since, growth is judged over the day before the judged
+    /// moment: 150 samples spread over the recorder's whole retention (14
+    /// days) leave a leak that began a few hours ago two or three points.
+    static let defaultWindowNanoseconds: Int64 = 24 * 3_600_000_000_000
+
     private func snapshots(to end: Int64, sinceCountedFrom reference: Int64) throws(CommandFailure) -> [Snapshot] {
-        var from = Int64.min
+        var from = reference &- Self.defaultWindowNanoseconds
         if let since {
             guard let start = TimeArgument.nanoseconds(since, now: reference) else {
                 throw CommandFailure("bad --since \"\(since)\"", exitCode: 64)

@@ -65,7 +65,7 @@ public struct DoctorHistoryOptions: ParsableArguments {
 
     // .unconditional: `--since -2d` is a value, not an unknown option.
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
-        "With --db: the history from this long ago (or this RFC 3339 time) to now; default all of it.",
+        "With --db: judge growth from this long ago (or this RFC 3339 time) on; default the last 24 hours.",
         valueName: "DURATION|TIME"))
     public var since: String?
 

@@ -125,4 +125,34 @@ import TestSupport
         #expect(viaStore.alarms.intersection(Self.growthRules) == viaBundle.alarms.intersection(Self.growthRules),
                 "store \(viaStore.alarms) bundle \(viaBundle.alarms)")
     }
+
+    /// A storm that began minutes ago after a quiet month (the storm's first
+    /// sample repeated every 4 hours): the doctor over the store still calls
+    /// it — its default window is the last day, and growth is judged on the
+    /// climb after the flat stretch.
+    @Test func aStormAfterAQuietMonthIsStillFound() throws {
+        let reader = try BundleArchive.open(Self.bundle("dentry-storm"), io: .system)
+        let scratch = NSTemporaryDirectory() + "memsleuth-workload-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let store = try HistoryDatabase(path: scratch + "/h.sqlite")
+        let storm = reader.snapshots()
+        let first = try #require(storm.first)
+        for hoursAgo in stride(from: 30 * 24, to: 0, by: -4) {
+            var quiet = first
+            let seconds = Int64(hoursAgo) * 3600
+            quiet.time = WallTime(seconds: first.time.seconds - seconds, nanoseconds: 0, monotonic: first.time.monotonic - Double(seconds))
+            _ = try store.append(quiet)
+        }
+        for snapshot in storm { _ = try store.append(snapshot) }
+        let last = try #require(reader.latest.time)
+        let report = try Self.doctor(["--db", scratch + "/h.sqlite", "--at", last.rfc3339], root: HistoryTool.self)
+        #expect(report.alarms.contains("slab.dentry.negative-growth"), "\(report.alarms)")
+        // The day before the judged sample: 5 quiet samples (the sixth is 24 h
+        // before the storm began, 6 min before the judged sample) and the storm's 9.
+        #expect(report.json["samples"] as? Int == 5 + 9)
+        // The month is there for whoever asks for it.
+        let month = try Self.doctor(["--db", scratch + "/h.sqlite", "--at", last.rfc3339, "--since", "31d"], root: HistoryTool.self)
+        #expect((month.json["samples"] as? Int ?? 0) > 100)
+    }
 }

@@ -21,6 +21,12 @@ public struct Trend: Sendable, Equatable {
 
     /// nil with fewer than two samples carrying the figure, or when they
     /// are all at the same time.
+    ///
+    /// Flat, then climbing: when the figure was flat up to its last low and
+    /// has climbed since, the climb is judged on its own (`climbAfterFlat`),
+    /// so that its rate is the current one. A robust slope over the whole
+    /// history ignores a climb that holds less than ~30 % of the points — a
+    /// leak that began this morning after a quiet week.
     public init?(_ samples: [Snapshot], _ value: (Snapshot) -> Double?) {
         var points: [TrendPoint] = []
         for sample in samples {
@@ -28,6 +34,25 @@ public struct Trend: Sendable, Equatable {
             points.append(TrendPoint(seconds: Double(sample.time.seconds) + Double(sample.time.nanoseconds) / 1e9, value: v))
         }
         self.init(points: points)
+        if let climb = Self.climbAfterFlat(points), !isEstablished || climb.perHour > perHour {
+            self = climb
+        }
+    }
+
+    /// The trend since the series' last low, when everything before that
+    /// low stayed within a quarter of the climb's rise (flat, not a cycle:
+    /// a sawtooth of reclaim has earlier teeth as high as the climb, so it
+    /// never qualifies), and the climb is established on at least
+    /// `testableSampleCount` samples. nil otherwise.
+    static func climbAfterFlat(_ points: [TrendPoint]) -> Trend? {
+        guard let lowest = points.map(\.value).min(),
+              let low = points.lastIndex(where: { $0.value <= lowest }), low > 0,
+              points.count - low >= testableSampleCount else { return nil }
+        let rise = points[points.count - 1].value - lowest
+        let before = points[...low].map(\.value)
+        guard rise > 0, let high = before.max(), high - lowest <= rise / 4,
+              let climb = Trend(points: Array(points[low...])), climb.isEstablished else { return nil }
+        return climb
     }
 
     /// The same from points already taken out of the samples (seconds on
