@@ -4,8 +4,8 @@ import TestSupport
 
 /// `trace slab` and `reproduce dentry-leak` on this machine's real kernel,
 /// run as the built binary: attribution of a rehearsed negative-dentry storm,
-/// and tracing left exactly as found — after a normal run, after SIGTERM, and
-/// after SIGKILL followed by the next run or `trace --cleanup`. Needs root
+/// and tracing left exactly as found — after a normal run, after SIGTERM or
+/// SIGINT, and after SIGKILL followed by the next run or `trace --cleanup`. Needs root
 /// (CI runs as root); the state is read through a private mount namespace
 /// (`unshare -m`), so looking does not mount anything either.
 @Suite(.serialized, .enabled(if: getuid() == 0, "tracing needs root"))
@@ -106,11 +106,14 @@ struct TraceLiveTests {
         #expect(try Self.tracingState() == before)
     }
 
-    @Test func sigtermLeavesTracingAsFound() throws {
+    /// SIGTERM (a supervisor, `kill`) and SIGINT (Ctrl-C) both end the trace
+    /// early with its report and the tracing state as it was before.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func stopSignalLeavesTracingAsFound(_ signal: Int32) throws {
         let before = try Self.tracingState()
         let (trace, pipe) = try Self.start(["trace", "slab", "--duration", "60s", "--json"])
         try Self.waitForInstance(of: trace)
-        kill(trace.processIdentifier, SIGTERM)
+        kill(trace.processIdentifier, signal)
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         Self.finish(trace)
         #expect(trace.terminationReason == .exit && trace.terminationStatus == 0, "stops cleanly and reports")
