@@ -89,7 +89,7 @@ struct DoctorHistory {
             guard let time = TimeArgument.nanoseconds(at, now: now.nanosecondsSinceEpoch) else {
                 throw CommandFailure("bad --at \"\(at)\"", exitCode: 64)
             }
-            guard let sample = try store.samples(from: .min, to: time).last, let snapshot = try store.snapshot(sampleID: sample.id) else {
+            guard let sample = try store.sample(atOrBefore: time), let snapshot = try store.snapshot(sampleID: sample.id) else {
                 throw CommandFailure("no sample at or before \(at) in \(db)")
             }
             let earlier = try snapshots(to: sample.timeNanoseconds - 1, sinceCountedFrom: sample.timeNanoseconds)

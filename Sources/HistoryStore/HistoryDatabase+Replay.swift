@@ -19,14 +19,19 @@ extension HistoryDatabase {
         }
     }
 
+    /// The last sample taken at or before `time` (ns since the epoch); nil
+    /// when the store has none that early.
+    public func sample(atOrBefore time: Int64) throws -> StoredSample? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, time_ns, span FROM sample WHERE time_ns <= ? ORDER BY time_ns DESC, id DESC LIMIT 1",
+                             arguments: [time]).map { StoredSample(id: $0[0], timeNanoseconds: $0[1], span: $0[2]) }
+        }
+    }
+
     /// The snapshot of the last sample taken at or before `time` (ns since
     /// the epoch); nil when the store has none that early.
     public func snapshot(at time: Int64) throws -> Snapshot? {
-        let id = try writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM sample WHERE time_ns <= ? ORDER BY time_ns DESC, id DESC LIMIT 1",
-                               arguments: [time])
-        }
-        return try id.flatMap { try snapshot(sampleID: $0) }
+        try sample(atOrBefore: time).flatMap { try snapshot(sampleID: $0.id) }
     }
 
     /// Rebuilds the snapshot of one stored sample, for the views to derive
