@@ -35,23 +35,14 @@ enum SlabMetrics {
 
     /// The caches exported, largest first, then the growing extras.
     static func selected(_ input: MetricsInput) -> [Cache] {
-        let snapshot = input.snapshot
-        guard let slab = snapshot.slab else { return [] }
-        var seen = Set<String>()
-        var caches: [Cache] = []
-        for cache in slab.slabinfo.caches where seen.insert(cache.name).inserted {
-            caches.append(Cache(name: cache.name, bytes: SlabTable.cacheSize(cache, pageSize: snapshot.pageSizeBytes),
-                                activeObjects: cache.activeObjs, totalObjects: cache.numObjs))
-        }
+        var caches = caches(of: input.snapshot)
+        guard !caches.isEmpty else { return [] }
         caches.sort { ($0.bytes, $1.name) > ($1.bytes, $0.name) }
-        if let growth = input.slabGrowth {
-            for index in caches.indices {
-                guard let trend = growth.caches[caches[index].name] else { continue }
-                caches[index].growthPerSecond = trend.perSecond
-                caches[index].growing = trend.growing
-            }
-        } else if !input.history.isEmpty {
-            addGrowth(&caches, history: input.history, now: snapshot.time.epochSeconds)
+        let growth = input.slabGrowth ?? growth(history: input.history, snapshot: input.snapshot)
+        for index in caches.indices {
+            guard let trend = growth.caches[caches[index].name] else { continue }
+            caches[index].growthPerSecond = trend.perSecond
+            caches[index].growing = trend.growing
         }
         let top = input.options.slabTop
         var chosen = Array(caches.prefix(top))
@@ -61,18 +52,26 @@ enum SlabMetrics {
         return chosen
     }
 
-    /// Every cache's slope over `history` + `snapshot` (Theil–Sen and
-    /// Mann–Kendall per cache: quadratic in the samples, × ~400 caches), to
-    /// compute once and pass as `MetricsInput.slabGrowth` to scrapes that
-    /// follow (a live server does so every --doctor-interval).
-    static func growth(history: [Snapshot], snapshot: Snapshot) -> SlabGrowth {
-        guard let slab = snapshot.slab, !history.isEmpty else { return SlabGrowth(caches: [:]) }
+    /// Each cache of the snapshot once (a name /proc/slabinfo lists twice
+    /// counts at its first line), in the kernel's order.
+    static func caches(of snapshot: Snapshot) -> [Cache] {
+        guard let slab = snapshot.slab else { return [] }
         var seen = Set<String>()
         var caches: [Cache] = []
         for cache in slab.slabinfo.caches where seen.insert(cache.name).inserted {
             caches.append(Cache(name: cache.name, bytes: SlabTable.cacheSize(cache, pageSize: snapshot.pageSizeBytes),
                                 activeObjects: cache.activeObjs, totalObjects: cache.numObjs))
         }
+        return caches
+    }
+
+    /// Every cache's slope over `history` + `snapshot` (Theil–Sen and
+    /// Mann–Kendall per cache: quadratic in the samples, × ~400 caches), to
+    /// compute once and pass as `MetricsInput.slabGrowth` to scrapes that
+    /// follow (a live server does so every --doctor-interval).
+    static func growth(history: [Snapshot], snapshot: Snapshot) -> SlabGrowth {
+        var caches = caches(of: snapshot)
+        guard !history.isEmpty, !caches.isEmpty else { return SlabGrowth(caches: [:]) }
         addGrowth(&caches, history: history, now: snapshot.time.epochSeconds)
         var result: [String: SlabGrowth.Trend] = [:]
         for cache in caches {
