@@ -27,21 +27,10 @@ let package = Package(
             ],
             path: "Tests/TestSupport",
             swiftSettings: strict),
+    ] + ["KernelFiles", "MemoryModel", "Diagnosis", "Rendering"].map { module in
         .testTarget(
-            name: "KernelFilesTests",
-            dependencies: [.product(name: "KernelFiles", package: "memsleuth"), "TestSupport"],
-            swiftSettings: strict),
-        .testTarget(
-            name: "MemoryModelTests",
-            dependencies: [.product(name: "MemoryModel", package: "memsleuth"), "TestSupport"],
-            swiftSettings: strict),
-        .testTarget(
-            name: "DiagnosisTests",
-            dependencies: [.product(name: "Diagnosis", package: "memsleuth"), "TestSupport"],
-            swiftSettings: strict),
-        .testTarget(
-            name: "RenderingTests",
-            dependencies: [.product(name: "Rendering", package: "memsleuth"), "TestSupport"],
-            swiftSettings: strict),
-    ]
+            name: "\(module)Tests",
+            dependencies: [.product(name: module, package: "memsleuth"), "TestSupport"],
+            swiftSettings: strict)
+    }
 )
