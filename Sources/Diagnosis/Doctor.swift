@@ -25,6 +25,10 @@ public struct DoctorReport: Sendable {
 /// Runs every rule over one input. Pure: the same input gives the same
 /// report, live or replayed from history.
 public enum Doctor {
+    /// Dentry growth worth a WARNING (`slab.dentry.negative-growth`), as a
+    /// share of MemTotal per hour: what `record --trace-on-growth` traces at.
+    public static var dentryGrowthPercentPerHour: Double { DentryRules.growthPercentPerHour }
+
     /// Every rule, in no particular order (the report sorts by severity).
     /// Each id has exactly one entry in known-issues.json (tested).
     public static let rules: [Rule] = [

@@ -6,11 +6,9 @@ import MemoryModel
 /// established, by the trend engine as the doctor judges it: a Theil–Sen
 /// slope over at least `minimumSpanSeconds`, significant (Mann–Kendall)
 /// once there are enough samples (`Trend.isEstablished`), and at least
-/// `growthPercentPerHour` of MemTotal per hour, the doctor's dentry growth
-/// threshold. A cache is traced at most once per `cooldownSeconds`.
+/// `Doctor.dentryGrowthPercentPerHour` of MemTotal per hour, the doctor's
+/// dentry growth threshold. A cache is traced at most once per `cooldownSeconds`.
 struct SlabGrowthWatch {
-    /// Growth worth tracing, in % of MemTotal per hour (as `slab.dentry.negative-growth` warns).
-    static let growthPercentPerHour = 0.5
     /// At most one trace per cache per hour.
     static let cooldownSeconds = 3600.0
     /// Sizes older than this are forgotten: the trend is the recent one.
@@ -63,7 +61,7 @@ struct SlabGrowthWatch {
     /// the cooldown, fastest first.
     func due(now: Double, memTotal: UInt64?) -> [Growth] {
         guard let memTotal, memTotal > 0 else { return [] }
-        let threshold = Double(memTotal) * Self.growthPercentPerHour / 100
+        let threshold = Double(memTotal) * Doctor.dentryGrowthPercentPerHour / 100
         var growing: [Growth] = []
         for (cache, series) in points {
             if let last = lastTraced[cache], now - last < cooldownSeconds { continue }
