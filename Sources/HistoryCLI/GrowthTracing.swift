@@ -1,5 +1,4 @@
 import HistoryStore
-import KernelFiles
 import MemoryModel
 import MemsleuthCLI
 import Rendering
@@ -24,12 +23,9 @@ struct GrowthTracing {
 
     /// The session `trace slab` runs, on the live kernel.
     static func live(shouldStop: @escaping () -> Bool) -> Tracer {
-        return { cache, seconds throws(CommandFailure) in try trace(cache, seconds, shouldStop: shouldStop) }
-    }
-
-    static func trace(_ cache: String, _ seconds: Double, shouldStop: () -> Bool) throws(CommandFailure) -> SlabTraceSession.Outcome {
-        let session = SlabTraceSession(cache: cache, durationSeconds: seconds, facts: .live(ProcRoot()))
-        do { return try session.run(shouldStop: shouldStop) } catch { throw CommandFailure(error.message) }
+        return { cache, seconds throws(CommandFailure) in
+            try SlabTraceSession.traceLive(cache: cache, seconds: seconds, shouldStop: shouldStop)
+        }
     }
 
     /// Watches `snapshot` (stored as `sampleID`); traces and stores when a

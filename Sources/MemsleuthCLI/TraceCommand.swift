@@ -109,7 +109,16 @@ struct TraceSlabRequest: Equatable {
 
     /// Runs the trace on the live host; shared with `doctor --trace`.
     static func trace(cache: String, seconds: Double, context: CommandContext) throws(CommandFailure) -> SlabTraceSession.Outcome {
+        try SlabTraceSession.traceLive(cache: cache, seconds: seconds, shouldStop: context.shouldStop)
+    }
+}
+
+extension SlabTraceSession {
+    /// Traces `cache` on the live host for `seconds` (until `shouldStop`),
+    /// failures told as one line: what `trace slab`, `doctor --trace` and
+    /// `record --trace-on-growth` run.
+    public static func traceLive(cache: String, seconds: Double, shouldStop: () -> Bool) throws(CommandFailure) -> Outcome {
         let session = SlabTraceSession(cache: cache, durationSeconds: seconds, facts: .live(ProcRoot()))
-        do { return try session.run(shouldStop: context.shouldStop) } catch { throw CommandFailure(error.message) }
+        do { return try session.run(shouldStop: shouldStop) } catch { throw CommandFailure(error.message) }
     }
 }
