@@ -125,9 +125,7 @@ struct DoctorHistory {
     /// names no cache is about).
     static func largestCache(_ snapshot: Snapshot) -> String? {
         guard let caches = snapshot.slab?.slabinfo.caches else { return nil }
-        return caches.max {
-            SlabTable.cacheSize($0, pageSize: snapshot.pageSizeBytes) < SlabTable.cacheSize($1, pageSize: snapshot.pageSizeBytes)
-        }?.name
+        return SlabTable.largest(caches, pageSize: snapshot.pageSizeBytes)?.name
     }
 
     private static func open(_ db: String) throws(CommandFailure) -> HistoryDatabase {

@@ -138,6 +138,11 @@ public struct SlabTable: Sendable {
         multiply(multiply(cache.numSlabs, cache.pagesPerSlab), pageSize)
     }
 
+    /// The cache holding the most memory (by `cacheSize`); nil for none.
+    public static func largest(_ caches: [Slabinfo.Cache], pageSize: UInt64) -> Slabinfo.Cache? {
+        caches.max { cacheSize($0, pageSize: pageSize) < cacheSize($1, pageSize: pageSize) }
+    }
+
     /// `(unsigned int)(100 * ((float)active / num))`, 0 for an empty cache.
     public static func usePercent(_ cache: Slabinfo.Cache) -> UInt64 {
         guard cache.numObjs > 0 else { return 0 }

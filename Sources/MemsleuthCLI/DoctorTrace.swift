@@ -50,7 +50,8 @@ enum DoctorTrace {
 
     static func largestCache(root: ProcRoot) -> String? {
         let slabinfo = try? root.slabinfo(buffer: ReadBuffer())
-        return slabinfo?.caches.max { $0.numSlabs * $0.pagesPerSlab < $1.numSlabs * $1.pagesPerSlab }?.name
+        // Page size 1: the order is the same for every page size.
+        return slabinfo.flatMap { SlabTable.largest($0.caches, pageSize: 1)?.name }
     }
 
     /// The same with the largest cache told (a stored sample's).
